@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Runs xs_bench against Xen's C xenstored, oxenstored --no-access-log and
+# Xenia's xenstored, one after another in one run, each daemon and its client
+# pinned to the same CPU (cross-CPU wake-ups otherwise dominate, see
+# ../shared/anchors/xenstored/README.md), and writes the comparison table to
+# docs/benchmarks.md (or $OUT). Needs xen-utils-4.17 and a built tree.
+#
+#   bench/xenstore/compare.sh [--domains N] [--ops N] [--cpu N]
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+build=${BUILD:-$top/build}
+anchors=${ANCHORS:-$top/../shared/anchors/xenstored}
+out=${OUT:-$top/docs/benchmarks.md}
+domains=10000
+ops=200000
+cpu=1
+while (($#)); do
+  case $1 in
+    --domains) domains=$2; shift 2 ;;
+    --ops) ops=$2; shift 2 ;;
+    --cpu) cpu=$2; shift 2 ;;
+    *) echo "usage: $0 [--domains N] [--ops N] [--cpu N]" >&2; exit 2 ;;
+  esac
+done
+bench=$build/bin/xs_bench
+[ -x "$bench" ] || { echo "build first: $bench missing" >&2; exit 2; }
+work=$(mktemp -d /tmp/xsbench.XXXXXX)
+results=$work/results.jsonl
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+# run_daemon LABEL SOCKET PID: every test on a fresh daemon, so one test's
+# nodes do not slow the next.
+run_suite() {
+  local label=$1 start=$2
+  for t in write read tx pipeline domains; do
+    local pid sock
+    read -r pid sock < <($start)
+    pids+=("$pid")
+    taskset -c "$cpu" "$bench" --socket "$sock" --pid "$pid" --test "$t" \
+      --ops "$ops" --domains "$domains" | jq -c --arg d "$label" '. + {daemon: $d}' >>"$results"
+    kill "$pid"; wait "$pid" 2>/dev/null || true
+    sleep 0.3
+  done
+}
+
+start_c() {
+  local pid
+  pid=$(taskset -c "$cpu" "$anchors/start-xen-xenstored.sh" "$work/c" | tail -1)
+  echo "$pid $work/c/run/socket"
+}
+start_o() {
+  local pid
+  pid=$(taskset -c "$cpu" "$anchors/start-xen-oxenstored.sh" --no-access-log | tail -1)
+  echo "$pid /var/run/xenstored/socket"
+}
+start_x() {
+  mkdir -p "$work/x"
+  rm -f "$work/x/socket"
+  XENSTORED_RUNDIR=$work/x taskset -c "$cpu" "$build/bin/xenstored" -N >/dev/null 2>&1 &
+  local pid=$!
+  for _ in $(seq 100); do [ -S "$work/x/socket" ] && break; sleep 0.05; done
+  echo "$pid $work/x/socket"
+}
+
+run_suite "C xenstored" start_c
+run_suite "oxenstored --no-access-log" start_o
+run_suite "Xenia xenstored" start_x
+
+python3 "$here/report.py" "$results" "$domains" "$ops" "$cpu" >"$out"
+cat "$out"
