@@ -19,9 +19,9 @@ enum class GuestType { kPv, kHvm };
 // HVM firmware. kDefault lets the device model choose (SeaBIOS on QEMU).
 enum class Firmware { kDefault, kSeabios, kOvmf };
 
-// A set of host CPUs: "0-3,^1", "all". Sorted, unique. `all` wins over `cpus`.
+// A set of host CPUs ("0-3,^1"), sorted and unique. Empty = no restriction
+// ("all" normalizes to that, as does xend's empty per-vCPU list).
 struct CpuSet {
-  bool all = false;
   std::vector<int> cpus;
   bool operator==(const CpuSet&) const = default;
 };
@@ -71,6 +71,7 @@ struct Disk {
 
 // Credit-based rate limit as xend stores it: bytes allowed per interval.
 struct Rate {
+  std::string spec;  // as written ("10Mb/s@20ms"); xend's SXP keeps this form
   uint64_t bytesPerInterval = 0;
   uint64_t intervalUsec = 0;
   bool operator==(const Rate&) const = default;
@@ -173,8 +174,11 @@ struct DomainConfig {
 
   int vcpus = 1;
   int maxvcpus = 1;            // defaults to vcpus; <= 128
-  std::optional<CpuSet> cpus;  // affinity of all vCPUs
-  std::vector<CpuSet> vcpuCpus;  // per-vCPU affinity (xl list form); index = vCPU
+  // Hard affinity. Canonical form: `cpus` when every vCPU has the same set,
+  // else `vcpuCpus` (index = vCPU; missing/empty entries = unrestricted).
+  // Never both; nullopt/empty = unrestricted.
+  std::optional<CpuSet> cpus;
+  std::vector<CpuSet> vcpuCpus;
   int cpuWeight = 256;         // credit scheduler, 1..65535
   int cpuCap = 0;              // percent of one CPU; 0 = uncapped
 
