@@ -21,8 +21,9 @@ std::shared_ptr<spdlog::logger> get(const std::string& component) {
   std::lock_guard lock(gMutex);
   if (auto l = spdlog::get(component)) return l;
   auto l = std::make_shared<spdlog::logger>(component, sink());
-  l->set_level(spdlog::get_level());
-  spdlog::register_logger(l);
+  // Applies (and registers with) the registry's level and flush level; the
+  // default logger that spdlog::get_level() reads is gone after drop_all().
+  spdlog::initialize_logger(l);
   return l;
 }
 
