@@ -64,4 +64,15 @@ struct ParseError {
   std::string format() const;
 };
 
+// Helpers (value.cc).
+// "file:line:col" with the parts that are known; "<command line>" for
+// values that came from command-line overrides.
+std::string formatLoc(const SourceLoc& loc);
+// Python's type name: "NoneType" "bool" "int" "float" "str" "list" "tuple" "dict".
+const char* typeName(const Value& v);
+// Python 2 repr() / str() of a value, for messages ("expected an int, got '512M'").
+// Dicts print in insertion order (CPython 2 used hash order).
+std::string reprValue(const Value& v);
+std::string strValue(const Value& v);
+
 }  // namespace xenia::config
