@@ -45,6 +45,10 @@ class ServerHooks {
   virtual std::optional<std::string> control(const std::vector<std::string_view>& args) {
     return std::nullopt;
   }
+  // Whether a domain exists (C asks the hypervisor). Used when SET_PERMS
+  // names a domain: entries for missing domains are kept but ignored, and a
+  // missing owner is ENOENT. Without a hypervisor every domid exists.
+  virtual bool domainExists(DomId domid) { return true; }
 };
 
 // Durable storage of committed state (optional). Called after each committed
@@ -105,11 +109,22 @@ class Engine {
   void restoreDomain(DomId domid);
 
   const Quotas& quotas() const;
+  // The quotas that apply to one domain: the global ones with any per-domain
+  // SET_QUOTA overrides applied (the server uses .outstanding).
+  Quotas quotasFor(DomId domid) const;
   // Number of nodes in the store (for memreport and tests).
   size_t nodeCount() const;
+  bool isIntroduced(DomId domid) const;
+  // The domain shut down or crashed (C notices via VIRQ_DOM_EXC): fires
+  // @releaseDomain once, re-armed by RESUME. Unknown domains are ignored.
+  void domainShutdown(DomId domid);
+  // The CONTROL memreport text: counts and approximate bytes.
+  std::string memoryReport() const;
+
+  // The engine's state; opaque outside src/xenstore/store (state.h).
+  struct Impl;
 
  private:
-  struct Impl;
   std::unique_ptr<Impl> impl_;
 };
 

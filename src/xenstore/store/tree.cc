@@ -1,0 +1,351 @@
+// Node storage and the child containers of the committed tree.
+#include "xenstore/store/tree.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+#include <functional>
+#include <new>
+#include <vector>
+
+namespace xenia::xs::store {
+
+const size_t Node::kNameOffset = offsetof(Node, nameLen_) + sizeof(uint16_t);
+
+namespace {
+
+// Directories switch to a hash index at this many children.
+constexpr uint32_t kIndexThreshold = 12;
+
+size_t hashName(std::string_view s) { return std::hash<std::string_view>{}(s); }
+
+}  // namespace
+
+// Open-addressing (linear probing) index of a big directory's children.
+struct ChildIndex {
+  Node* first = nullptr;
+  uint32_t count = 0;
+  uint32_t mask = 0;
+  Node** slots = nullptr;
+
+  explicit ChildIndex(uint32_t capacity) : mask(capacity - 1) {
+    slots = static_cast<Node**>(std::calloc(capacity, sizeof(Node*)));
+    if (!slots) {
+      throw std::bad_alloc();
+    }
+  }
+  ~ChildIndex() { std::free(slots); }
+
+  Node* find(std::string_view name) const {
+    for (size_t i = hashName(name) & mask;; i = (i + 1) & mask) {
+      Node* n = slots[i];
+      if (!n) {
+        return nullptr;
+      }
+      if (n->name() == name) {
+        return n;
+      }
+    }
+  }
+  void insertSlot(Node* n) {
+    size_t i = hashName(n->name()) & mask;
+    while (slots[i]) {
+      i = (i + 1) & mask;
+    }
+    slots[i] = n;
+  }
+  void insert(Node* n) {
+    if ((count + 1) * 4 > (mask + 1) * 3) {
+      grow();
+    }
+    insertSlot(n);
+    ++count;
+  }
+  void grow() {
+    uint32_t oldCap = mask + 1;
+    Node** old = slots;
+    mask = oldCap * 2 - 1;
+    slots = static_cast<Node**>(std::calloc(oldCap * 2, sizeof(Node*)));
+    if (!slots) {
+      throw std::bad_alloc();
+    }
+    for (uint32_t i = 0; i < oldCap; ++i) {
+      if (old[i]) {
+        insertSlot(old[i]);
+      }
+    }
+    std::free(old);
+  }
+  // Backward-shift deletion keeps probe chains intact without tombstones.
+  void erase(Node* n) {
+    size_t i = hashName(n->name()) & mask;
+    while (slots[i] != n) {
+      i = (i + 1) & mask;
+    }
+    size_t j = i;
+    for (;;) {
+      slots[i] = nullptr;
+      for (;;) {
+        j = (j + 1) & mask;
+        if (!slots[j]) {
+          --count;
+          return;
+        }
+        size_t home = hashName(slots[j]->name()) & mask;
+        // Move slots[j] into the hole at i if its home is not in (i, j].
+        bool between = (i <= j) ? (i < home && home <= j) : (i < home || home <= j);
+        if (!between) {
+          break;
+        }
+      }
+      slots[i] = slots[j];
+      i = j;
+    }
+  }
+};
+
+Node* Node::create(std::string_view name) {
+  // The name overlaps the struct's tail padding; never allocate less than
+  // the struct itself.
+  void* mem = ::operator new(std::max(sizeof(Node), kNameOffset + name.size()));
+  Node* n = new (mem) Node();
+  n->nameLen_ = static_cast<uint16_t>(name.size());
+  std::memcpy(n->nameData(), name.data(), name.size());
+  return n;
+}
+
+void Node::destroy(Node* n) {
+  if (n->valLen_ > kInlineValue) {
+    std::free(n->val_.heap);
+  }
+  n->~Node();
+  ::operator delete(n);
+}
+
+void Node::setValue(std::string_view v) {
+  if (valLen_ > kInlineValue) {
+    if (v.size() > kInlineValue && v.size() == valLen_) {
+      std::memcpy(val_.heap, v.data(), v.size());
+      return;
+    }
+    std::free(val_.heap);
+  }
+  valLen_ = static_cast<uint32_t>(v.size());
+  if (v.size() <= kInlineValue) {
+    if (!v.empty()) {
+      std::memcpy(val_.inl, v.data(), v.size());
+    }
+    return;
+  }
+  val_.heap = static_cast<char*>(std::malloc(v.size()));
+  if (!val_.heap) {
+    throw std::bad_alloc();
+  }
+  std::memcpy(val_.heap, v.data(), v.size());
+}
+
+Node* Node::firstChild() const {
+  if (kids_ & 1) {
+    return reinterpret_cast<ChildIndex*>(kids_ & ~uintptr_t{1})->first;
+  }
+  return reinterpret_cast<Node*>(kids_);
+}
+
+size_t Node::footprint() const {
+  size_t n = kNameOffset + nameLen_ + perms_.heapBytes();
+  if (valLen_ > kInlineValue) {
+    n += valLen_;
+  }
+  if (kids_ & 1) {
+    auto* ix = reinterpret_cast<ChildIndex*>(kids_ & ~uintptr_t{1});
+    n += sizeof(ChildIndex) + (ix->mask + 1) * sizeof(Node*);
+  }
+  return n;
+}
+
+Tree::Tree() : root_(Node::create("")) {}
+
+Tree::~Tree() { freeSubtree(root_); }
+
+Node* Tree::child(const Node* parent, std::string_view name) const {
+  if (parent->kids_ & 1) {
+    return reinterpret_cast<ChildIndex*>(parent->kids_ & ~uintptr_t{1})->find(name);
+  }
+  for (Node* c = reinterpret_cast<Node*>(parent->kids_); c; c = c->next_) {
+    if (c->nameLen_ == name.size() && std::memcmp(c->nameData(), name.data(), name.size()) == 0) {
+      return c;
+    }
+  }
+  return nullptr;
+}
+
+Node* Tree::find(std::string_view path, Node** deepest) const {
+  Node* n = root_;
+  size_t i = 1;  // skip the leading "/"
+  while (i < path.size()) {
+    size_t slash = path.find('/', i);
+    if (slash == std::string_view::npos) {
+      slash = path.size();
+    }
+    Node* c = child(n, path.substr(i, slash - i));
+    if (!c) {
+      if (deepest) {
+        *deepest = n;
+      }
+      return nullptr;
+    }
+    n = c;
+    i = slash + 1;
+  }
+  if (deepest) {
+    *deepest = n;
+  }
+  return n;
+}
+
+void Tree::link(Node* parent, Node* n) {
+  n->parent_ = parent;
+  n->next_ = nullptr;
+  parent->childLen_ += n->nameLen_ + 1;
+  ChildIndex* ix = nullptr;
+  Node* first;
+  if (parent->kids_ & 1) {
+    ix = reinterpret_cast<ChildIndex*>(parent->kids_ & ~uintptr_t{1});
+    first = ix->first;
+  } else {
+    first = reinterpret_cast<Node*>(parent->kids_);
+  }
+  if (!first) {
+    n->prev_ = n;
+    parent->kids_ = reinterpret_cast<uintptr_t>(n);
+    return;
+  }
+  Node* last = first->prev_;
+  last->next_ = n;
+  n->prev_ = last;
+  first->prev_ = n;
+  if (ix) {
+    ix->insert(n);
+    return;
+  }
+  // Small directory: build an index once it gets big.
+  uint32_t count = 0;
+  for (Node* c = first; c; c = c->next_) {
+    ++count;
+  }
+  if (count >= kIndexThreshold) {
+    ix = new ChildIndex(32);
+    ix->first = first;
+    for (Node* c = first; c; c = c->next_) {
+      ix->insert(c);
+    }
+    parent->kids_ = reinterpret_cast<uintptr_t>(ix) | 1;
+  }
+}
+
+void Tree::unlink(Node* n) {
+  Node* parent = n->parent_;
+  parent->childLen_ -= n->nameLen_ + 1;
+  ChildIndex* ix = nullptr;
+  Node* first;
+  if (parent->kids_ & 1) {
+    ix = reinterpret_cast<ChildIndex*>(parent->kids_ & ~uintptr_t{1});
+    ix->erase(n);
+    first = ix->first;
+  } else {
+    first = reinterpret_cast<Node*>(parent->kids_);
+  }
+  if (n == first) {
+    Node* next = n->next_;
+    if (next) {
+      next->prev_ = n->prev_;
+    }
+    first = next;
+  } else {
+    n->prev_->next_ = n->next_;
+    if (n->next_) {
+      n->next_->prev_ = n->prev_;
+    } else {
+      first->prev_ = n->prev_;
+    }
+  }
+  if (ix) {
+    ix->first = first;
+    if (!first) {
+      delete ix;
+      parent->kids_ = 0;
+    }
+  } else {
+    parent->kids_ = reinterpret_cast<uintptr_t>(first);
+  }
+  n->parent_ = nullptr;
+  n->next_ = n->prev_ = nullptr;
+}
+
+Node* Tree::addChild(Node* parent, std::string_view name) {
+  Node* n = Node::create(name);
+  link(parent, n);
+  ++count_;
+  return n;
+}
+
+void Tree::moveToEnd(Node* n) {
+  Node* parent = n->parent_;
+  unlink(n);
+  link(parent, n);
+}
+
+void Tree::remove(Node* n) {
+  unlink(n);
+  freeSubtree(n);
+}
+
+void Tree::freeSubtree(Node* top) {
+  // Iterative post-order so deep trees cannot overflow the stack.
+  std::vector<Node*> stack{top};
+  while (!stack.empty()) {
+    Node* n = stack.back();
+    Node* c = n->firstChild();
+    if (c) {
+      // Detach the first child and descend; n is revisited afterwards.
+      Node* first = c;
+      Node* next = first->next_;
+      if (next) {
+        next->prev_ = first->prev_;
+      }
+      if (n->kids_ & 1) {
+        auto* ix = reinterpret_cast<ChildIndex*>(n->kids_ & ~uintptr_t{1});
+        ix->first = next;
+        if (!next) {
+          delete ix;
+          n->kids_ = 0;
+        }
+      } else {
+        n->kids_ = reinterpret_cast<uintptr_t>(next);
+      }
+      stack.push_back(c);
+      continue;
+    }
+    stack.pop_back();
+    if (n != root_) {
+      --count_;
+    }
+    Node::destroy(n);
+  }
+}
+
+size_t Tree::bytes() const {
+  size_t total = 0;
+  std::vector<const Node*> stack{root_};
+  while (!stack.empty()) {
+    const Node* n = stack.back();
+    stack.pop_back();
+    total += n->footprint();
+    for (Node* c = n->firstChild(); c; c = c->nextSibling()) {
+      stack.push_back(c);
+    }
+  }
+  return total;
+}
+
+}  // namespace xenia::xs::store

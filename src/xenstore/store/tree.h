@@ -1,0 +1,108 @@
+// The committed node tree. Each node stores only its own name (inline, after
+// the fixed fields), its value (inline up to 8 bytes), a compact permission
+// list and a 64-bit generation. Children form a doubly linked list in
+// creation order; directories with many children also get a hash index, so
+// adding, finding and removing a child never costs O(children).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "xenstore/store/perms.h"
+
+namespace xenia::xs::store {
+
+inline constexpr uint64_t kNoGeneration = ~uint64_t{0};
+
+struct ChildIndex;
+
+class Node {
+ public:
+  static Node* create(std::string_view name);
+  static void destroy(Node* n);  // this node only; children must be gone
+
+  std::string_view name() const { return {nameData(), nameLen_}; }
+  std::string_view value() const {
+    return {valLen_ <= kInlineValue ? val_.inl : val_.heap, valLen_};
+  }
+  void setValue(std::string_view v);
+
+  PermList& perms() { return perms_; }
+  const PermList& perms() const { return perms_; }
+  uint32_t owner() const { return perms_.size() ? perms_.get(0).id : 0; }
+
+  Node* parent() const { return parent_; }
+  Node* firstChild() const;
+  Node* nextSibling() const { return next_; }
+  bool hasChildren() const { return kids_ != 0; }
+  // Sum over children of (name length + 1): C's childlen.
+  uint32_t childLen() const { return childLen_; }
+
+  uint64_t generation() const { return gen_; }
+  void setGeneration(uint64_t g) { gen_ = g; }
+
+  // Heap bytes owned by this node alone (for memory reports).
+  size_t footprint() const;
+
+ private:
+  friend class Tree;
+  friend struct ChildIndex;
+  static constexpr uint32_t kInlineValue = 8;
+  Node() = default;
+  char* nameData() const {
+    return reinterpret_cast<char*>(const_cast<Node*>(this)) + kNameOffset;
+  }
+
+  Node* parent_ = nullptr;
+  Node* next_ = nullptr;
+  Node* prev_ = nullptr;  // the first child's prev_ is the last child
+  uintptr_t kids_ = 0;    // first child, or ChildIndex* | 1
+  uint64_t gen_ = 0;
+  union {
+    char* heap;
+    char inl[kInlineValue];
+  } val_ = {};
+  uint32_t valLen_ = 0;
+  uint32_t childLen_ = 0;
+  PermList perms_;
+  uint16_t nameLen_ = 0;
+  // The name follows nameLen_ directly (inside the struct's tail padding).
+  static const size_t kNameOffset;
+};
+
+// Owner of all nodes; path lookups and structural changes.
+class Tree {
+ public:
+  Tree();
+  ~Tree();
+  Tree(const Tree&) = delete;
+  Tree& operator=(const Tree&) = delete;
+
+  Node* root() const { return root_; }
+  // Node at an absolute, valid path, or nullptr. If deepest is given it
+  // receives the deepest existing node on the way (at least the root).
+  Node* find(std::string_view path, Node** deepest = nullptr) const;
+  Node* child(const Node* parent, std::string_view name) const;
+  // Appends a new, empty child (name must not exist yet).
+  Node* addChild(Node* parent, std::string_view name);
+  // Unlinks n from its parent and frees n's whole subtree.
+  void remove(Node* n);
+  // Moves an existing child to the end of its parent's child list.
+  void moveToEnd(Node* n);
+
+  size_t nodeCount() const { return count_; }
+  // Approximate heap bytes of all nodes and indexes.
+  size_t bytes() const;
+
+ private:
+  void unlink(Node* n);
+  void link(Node* parent, Node* n);
+  void freeSubtree(Node* n);
+
+  Node* root_;
+  size_t count_ = 1;
+};
+
+}  // namespace xenia::xs::store
