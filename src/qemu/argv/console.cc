@@ -1,0 +1,264 @@
+// Character devices: xend's QMP socket and QEMU's lifecycle actions, the
+// optional extra monitor (xm's monitor=), the virtio-serial bus with the PV
+// console (hvc0) and the XenStore channel (port org.xenproject.xenstore),
+// ISA serial ports and the parallel port.
+#include <fmt/format.h>
+
+#include "qemu/argv/builder.h"
+
+namespace xenia::qemu::detail {
+namespace {
+
+using K = ChardevSpec::Kind;
+
+constexpr int kMaxSerials = 4;  // COM1-COM4
+constexpr std::string_view kXenstorePort = "org.xenproject.xenstore";
+
+bool startsWith(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
+
+// Splits "path,server,nowait" into the path and its flags.
+struct SpecTail {
+  std::string head;
+  bool server = false;
+  bool bad = false;
+};
+SpecTail splitFlags(std::string_view s) {
+  SpecTail t;
+  size_t comma = s.find(',');
+  t.head = std::string(s.substr(0, comma));
+  while (comma != std::string_view::npos) {
+    size_t next = s.find(',', comma + 1);
+    std::string_view flag = s.substr(comma + 1, next == s.npos ? s.npos : next - comma - 1);
+    if (flag == "server" || flag == "server=on") {
+      t.server = true;
+    } else if (flag != "nowait" && flag != "wait=off") {
+      t.bad = true;
+    }
+    comma = next;
+  }
+  return t;
+}
+
+// A QEMU -serial/-monitor style spec as Xen configs write it. nullopt = "none".
+Expected<std::optional<ChardevSpec>, std::string> parseCharSpec(std::string_view spec) {
+  ChardevSpec c;
+  if (spec == "none") {
+    return std::optional<ChardevSpec>();
+  }
+  if (spec == "pty") {
+    c.kind = K::kPty;
+  } else if (spec == "null") {
+    c.kind = K::kNull;
+  } else if (spec == "vc" || startsWith(spec, "vc:")) {
+    c.kind = K::kVc;
+  } else if (startsWith(spec, "file:") && spec.size() > 5) {
+    c.kind = K::kFile;
+    c.path = std::string(spec.substr(5));
+  } else if (startsWith(spec, "/dev/")) {
+    c.kind = K::kTty;
+    c.path = std::string(spec);
+  } else if (startsWith(spec, "unix:")) {
+    SpecTail t = splitFlags(spec.substr(5));
+    if (t.bad || t.head.empty()) {
+      return unexpected(fmt::format("'{}' is not unix:PATH[,server][,nowait].", spec));
+    }
+    c.kind = t.server ? K::kUnixListen : K::kUnixConnect;
+    c.path = t.head;
+  } else if (startsWith(spec, "tcp:")) {
+    SpecTail t = splitFlags(spec.substr(4));
+    size_t colon = t.head.rfind(':');
+    std::string port = colon == std::string::npos ? "" : t.head.substr(colon + 1);
+    bool digits = !port.empty() && port.size() <= 5 &&
+                  port.find_first_not_of("0123456789") == std::string::npos;
+    if (t.bad || !digits) {
+      return unexpected(fmt::format("'{}' is not tcp:[HOST]:PORT[,server][,nowait].", spec));
+    }
+    c.kind = t.server ? K::kTcpListen : K::kTcpConnect;
+    c.host = t.head.substr(0, colon);
+    c.port = std::stoi(port);
+  } else if (spec == "stdio") {
+    return unexpected(std::string("'stdio' needs a terminal; QEMU runs under xend without one."));
+  } else {
+    return unexpected(fmt::format("Character device '{}' is not one of pty, vc, null, none, "
+                                  "file:, unix:, tcp:, /dev/<tty>.",
+                                  spec));
+  }
+  return std::optional<ChardevSpec>(c);
+}
+
+Status addSerial(Ctx& c, int index, const ChardevSpec& spec, const std::string& field) {
+  std::string id = fmt::format("charserial{}", index);
+  if (auto s = c.addChardev(spec, id, field); !s) {
+    return s;
+  }
+  c.add("-device", Opts("isa-serial")
+                       .add("chardev", id)
+                       .add("id", fmt::format("serial{}", index))
+                       .add("index", index)
+                       .str());
+  return Ok{};
+}
+
+// The host end for serial port `index` whose config spec was "pty".
+ChardevSpec ptyBackend(const Ctx& c, size_t index) {
+  return index < c.facts.serials.size() ? c.facts.serials[index] : ChardevSpec{};
+}
+
+Status buildSerials(Ctx& c) {
+  const auto& specs = c.cfg.serial;
+  if (specs.empty()) {
+    if (c.hvm()) {
+      return Ok{};
+    }
+    // PV guests get ttyS0 too: early boot output appears there before hvc0.
+    if (auto s = c.needDevice("isa-serial", "serial"); !s) {
+      return s;
+    }
+    return addSerial(c, 0, ptyBackend(c, 0), "serial");
+  }
+  if (specs.size() > kMaxSerials) {
+    return fail(TranslateErrc::kLimitExceeded, "serial",
+                fmt::format("At most {} serial ports fit (COM1-COM4).", kMaxSerials));
+  }
+  for (size_t i = 0; i < specs.size(); ++i) {
+    const std::string field = specs.size() == 1 ? "serial" : fmt::format("serial[{}]", i);
+    auto spec = parseCharSpec(specs[i]);
+    if (!spec) {
+      return fail(TranslateErrc::kUnsupported, field, spec.error());
+    }
+    if (!*spec) {
+      continue;
+    }
+    ChardevSpec backend = (*spec)->kind == K::kPty ? ptyBackend(c, i) : **spec;
+    if (auto s = c.needDevice("isa-serial", field); !s) {
+      return s;
+    }
+    if (auto s = addSerial(c, static_cast<int>(i), backend, field); !s) {
+      return s;
+    }
+  }
+  return Ok{};
+}
+
+Status buildParallel(Ctx& c) {
+  const std::string& p = c.cfg.parallel;
+  if (p.empty() || p == "none") {
+    return Ok{};
+  }
+  auto spec = parseCharSpec(p);
+  if (!spec) {
+    return fail(TranslateErrc::kUnsupported, "parallel", spec.error());
+  }
+  if (auto s = c.needDevice("isa-parallel", "parallel"); !s) {
+    return s;
+  }
+  if (auto s = c.addChardev(**spec, "charparallel0", "parallel"); !s) {
+    return s;
+  }
+  c.add("-device", Opts("isa-parallel").add("chardev", "charparallel0").add("id", "parallel0")
+                       .str());
+  return Ok{};
+}
+
+}  // namespace
+
+Status buildMonitor(Ctx& c) {
+  if (auto s = c.needSocketPath(c.facts.qmpSocket, "qmp"); !s) {
+    return s;
+  }
+  c.add("-chardev", Opts("socket")
+                        .add("id", "charqmp")
+                        .add("path", c.facts.qmpSocket)
+                        .add("server", "on")
+                        .add("wait", "off")
+                        .str());
+  c.add("-mon", Opts().add("chardev", "charqmp").add("mode", "control").str());
+
+  // xend applies on_poweroff/on_reboot/on_crash: QEMU only stops the guest and
+  // reports SHUTDOWN (reason guest-shutdown or guest-reset) or GUEST_PANICKED.
+  // Keeping the process lets xend coredump, preserve or restart in place.
+  if (!c.facts.caps.hasOption("action")) {
+    return fail(TranslateErrc::kMissingCapability, "on_poweroff",
+                "This QEMU has no -action option (QEMU 6.0 or later is needed).");
+  }
+  c.add("-action", Opts()
+                       .add("reboot", "shutdown")
+                       .add("shutdown", "pause")
+                       .add("panic", "pause")
+                       .str());
+
+  // xm's monitor=: a human monitor besides xend's QMP.
+  const std::string& m = c.cfg.monitor;
+  if (m.empty() || m == "0" || m == "none") {
+    return Ok{};
+  }
+  ChardevSpec spec;
+  if (m == "1") {
+    if (!c.graphics) {
+      return fail(TranslateErrc::kUnsupported, "monitor",
+                  "monitor=1 shows the monitor in the VNC/SDL window, but there is none.");
+    }
+    spec.kind = K::kVc;
+  } else {
+    auto parsed = parseCharSpec(m);
+    if (!parsed) {
+      return fail(TranslateErrc::kUnsupported, "monitor", parsed.error());
+    }
+    if (!*parsed) {
+      return Ok{};
+    }
+    spec = **parsed;
+  }
+  if (auto s = c.addChardev(spec, "charmonitor", "monitor"); !s) {
+    return s;
+  }
+  c.add("-mon", Opts().add("chardev", "charmonitor").add("mode", "readline").str());
+  return Ok{};
+}
+
+Status buildConsoles(Ctx& c) {
+  if (auto s = c.needDevice("virtio-serial-pci", "console"); !s) {
+    return s;
+  }
+  c.add("-device", Opts("virtio-serial-pci").add("id", "vserial0").str());
+  if (!c.hvm()) {
+    // Port 0 is the console the guest sees as hvc0 (Xen's PV console).
+    if (auto s = c.needDevice("virtconsole", "console"); !s) {
+      return s;
+    }
+    if (auto s = c.addChardev(c.facts.console, "charconsole0", "console"); !s) {
+      return s;
+    }
+    c.add("-device", Opts("virtconsole")
+                         .add("bus", "vserial0.0")
+                         .add("nr", 0)
+                         .add("chardev", "charconsole0")
+                         .add("id", "console0")
+                         .str());
+  }
+  // The guest's XenStore connection: xenstored listens on a per-domain socket
+  // and QEMU connects to it, reconnecting if xenstored restarts.
+  if (auto s = c.needDevice("virtserialport", "xenstore"); !s) {
+    return s;
+  }
+  ChardevSpec xs{K::kUnixConnect, c.facts.xenstoreSocket, "", 0};
+  if (auto s = c.needSocketPath(xs.path, "xenstore"); !s) {
+    return s;
+  }
+  if (auto s = c.addChardev(xs, "charxenstore", "xenstore"); !s) {
+    return s;
+  }
+  c.add("-device", Opts("virtserialport")
+                       .add("bus", "vserial0.0")
+                       .add("nr", 1)
+                       .add("chardev", "charxenstore")
+                       .add("id", "xenstore0")
+                       .add("name", kXenstorePort)
+                       .str());
+  if (auto s = buildSerials(c); !s) {
+    return s;
+  }
+  return buildParallel(c);
+}
+
+}  // namespace xenia::qemu::detail
