@@ -195,7 +195,9 @@ void Engine::Impl::releaseDomain(DomId id) {
   removeDomid(releasePerms, id);
   fireNow("@releaseDomain", true, nullptr, nullptr);
   domains.erase(id);
-  released[id] = generation;
+  // A step of its own, so any later record of this domid is younger than
+  // every node written so far (C can miss this when nothing was written).
+  released[id] = ++generation;
   if (journal) {
     journal->domainReleased(id);
   }
