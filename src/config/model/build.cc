@@ -138,6 +138,11 @@ void buildMemoryAndCpus(BuildCtx& c, DomainConfig& d) {
     };
     if (const List* l = std::get_if<List>(&cpus->v)) {
       for (size_t i = 0; i < l->size(); ++i) {
+        const std::string* item = std::get_if<std::string>(&(*l)[i].v);
+        if (item && item->empty()) {
+          d.vcpuCpus.push_back(CpuSet{});  // this vCPU is unrestricted
+          continue;
+        }
         auto set = one("cpus[" + std::to_string(i) + "]", (*l)[i]);
         if (!set) {
           return;
@@ -163,18 +168,6 @@ void buildBoot(BuildCtx& c, DomainConfig& d) {
   c.getString("loader", d.loader);
   c.getString("device_model", d.deviceModel);
   c.getString("device_model_override", d.deviceModel);
-
-  if (d.type == GuestType::kHvm) {
-    // Old xm HVM configs name hvmloader as the kernel: it is the firmware
-    // loader, not a kernel to boot directly.
-    std::string_view k = d.kernel;
-    if (k == "hvmloader" || (k.size() > 10 && k.substr(k.size() - 10) == "/hvmloader")) {
-      if (d.loader.empty()) {
-        d.loader = d.kernel;
-      }
-      d.kernel.clear();
-    }
-  }
 
   std::string firmware;
   c.getString("firmware", firmware);
@@ -212,7 +205,7 @@ void buildBoot(BuildCtx& c, DomainConfig& d) {
       c.fail("nfs_root", *c.get("nfs_root"), "Must set nfs root and nfs server.");
       return;
     }
-    extra = "nfsroot=" + nfsServer + ":" + nfsRoot + " " + extra;
+    extra = "nfsroot=" + nfsServer + ":" + nfsRoot + (extra.empty() ? "" : " " + extra);
   }
   if (!ip.empty() || dhcp != "off") {
     if (text::startsWith(ip, "ip=")) {
@@ -441,7 +434,7 @@ Expected<DomainConfig, ModelError> buildDomain(const ConfigFile& file, Dialect d
         }
       }
     }
-    if (e.loc.file.empty() && e.loc.line > 0) {
+    if (e.loc.file.empty()) {
       e.loc.file = file.path;
     }
     return unexpected(e);

@@ -47,7 +47,13 @@ bool BuildCtx::has(const std::string& key) const {
 void BuildCtx::fail(const std::string& field, const SourceLoc& loc, std::string message) {
   if (!error_) {
     SourceLoc l = loc;
-    if (l.file.empty() && l.line > 0) {
+    if (l.line == 0) {
+      // No position for the value itself: point at its key's assignment.
+      if (const Assignment* a = file_.find(field.substr(0, field.find('[')))) {
+        l = a->loc;
+      }
+    }
+    if (l.file.empty()) {
       l.file = file_.path;
     }
     error_ = ModelError{field, l, std::move(message)};

@@ -156,6 +156,17 @@ Expected<DomainConfig, ModelError> finishDomain(DomainConfig d, Random& rng) {
       macs.insert(v.mac);
     }
   }
+  if (d.type == GuestType::kHvm) {
+    // Old xm HVM configs (and xend's SXP) name hvmloader as the kernel: it is
+    // the firmware loader, not a kernel to boot directly.
+    std::string_view k = d.kernel;
+    if (k == "hvmloader" || (k.size() > 10 && k.substr(k.size() - 10) == "/hvmloader")) {
+      if (d.loader.empty()) {
+        d.loader = d.kernel;
+      }
+      d.kernel.clear();
+    }
+  }
   canonicalCpus(d);
   canonicalGraphics(d);
   d.cmdline = assembleCmdline(d.root, d.ipArgs, d.extra);
