@@ -1,0 +1,50 @@
+# Shell functions (sourced) that start a XenStore daemon on a private
+# directory and stop it again: ours (build/bin/xenstored) or Xen's C
+# xenstored, which runs without a hypervisor thanks to the xenstub.so
+# LD_PRELOAD stand-in (built from test/compat/xenstub.c). Both run in the
+# foreground (-N) so the PID we record is the daemon's own.
+#
+#   xs_start_ours DIR XENSTORED_BIN   -> socket DIR/run/socket, pid in XS_DAEMON_PID
+#   xs_start_xen DIR XENSTUB_SO       -> the same for /usr/lib/xen-4.17/bin/xenstored
+#   xs_stop                           -> kills XS_DAEMON_PID and waits for it
+
+XEN_C_XENSTORED=${XEN_C_XENSTORED:-/usr/lib/xen-4.17/bin/xenstored}
+XS_DAEMON_PID=
+
+# Waits up to 10 s for the socket; fails if the daemon died first.
+xs_wait_socket() {
+  local sock=$1 i
+  for i in $(seq 200); do
+    [ -S "$sock" ] && return 0
+    kill -0 "$XS_DAEMON_PID" 2>/dev/null || return 1
+    sleep 0.05
+  done
+  return 1
+}
+
+xs_start_ours() {
+  local dir=$1 bin=$2
+  mkdir -p "$dir/run"
+  env -u XENSTORED_PATH XENSTORED_RUNDIR="$dir/run" "$bin" -N \
+    >"$dir/daemon.log" 2>&1 </dev/null &
+  XS_DAEMON_PID=$!
+  xs_wait_socket "$dir/run/socket"
+}
+
+xs_start_xen() {
+  local dir=$1 stub=$2
+  mkdir -p "$dir/run" "$dir/stub"
+  env -u XENSTORED_PATH XENSTUB_DIR="$dir/stub" XENSTORED_RUNDIR="$dir/run" \
+    LD_PRELOAD="$stub" "$XEN_C_XENSTORED" -N --pid-file "$dir/xenstored.pid" \
+    >"$dir/daemon.log" 2>&1 </dev/null &
+  XS_DAEMON_PID=$!
+  xs_wait_socket "$dir/run/socket"
+}
+
+xs_stop() {
+  if [ -n "$XS_DAEMON_PID" ]; then
+    kill "$XS_DAEMON_PID" 2>/dev/null
+    wait "$XS_DAEMON_PID" 2>/dev/null
+    XS_DAEMON_PID=
+  fi
+}
