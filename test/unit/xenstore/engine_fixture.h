@@ -96,6 +96,7 @@ class EngineTest : public ::testing::Test {
 
   void reset(EngineOptions opts = {}) {
     sink.out.clear();
+    scanned = 0;
     events.clear();
     engine = std::make_unique<Engine>(sink, hooks, opts);
     dom0 = engine->connect(kDom0);
@@ -113,8 +114,10 @@ class EngineTest : public ::testing::Test {
     m.hdr.txId = tx;
     m.hdr.len = static_cast<uint32_t>(payload.size());
     m.payload = std::move(payload);
+    harvest();
     size_t first = sink.out.size();
     engine->request(c, m);
+    scanned = sink.out.size();
     std::string reply;
     int replies = 0;
     for (size_t i = first; i < sink.out.size(); ++i) {
@@ -195,8 +198,19 @@ class EngineTest : public ::testing::Test {
     return engine->connect(d);
   }
 
+  // Collects events delivered outside call() (e.g. domainShutdown()).
+  void harvest() {
+    for (; scanned < sink.out.size(); ++scanned) {
+      const Delivered& d = sink.out[scanned];
+      if (d.type == static_cast<uint32_t>(MsgType::WatchEvent)) {
+        events[d.conn].push_back(R(d.payload));
+      }
+    }
+  }
+
   // Events delivered to c since the last call, rendered; clears them.
   std::vector<std::string> ev(ConnId c) {
+    harvest();
     std::vector<std::string> out(events[c].begin(), events[c].end());
     events[c].clear();
     return out;
@@ -208,6 +222,7 @@ class EngineTest : public ::testing::Test {
   std::unique_ptr<Engine> engine;
   ConnId dom0 = 0;
   uint32_t reqId = 0;
+  size_t scanned = 0;
   uint32_t lastType = 0;
   std::string rawReply;
   std::map<ConnId, std::deque<std::string>> events;
