@@ -11,11 +11,15 @@
 XEN_C_XENSTORED=${XEN_C_XENSTORED:-/usr/lib/xen-4.17/bin/xenstored}
 XS_DAEMON_PID=
 
-# Waits up to 10 s for the socket; fails if the daemon died first.
+# Waits up to 10 s until the daemon accepts connections (the socket file
+# exists from bind(), before listen()); fails if the daemon died first.
+# $XS_PROBE: a xenstore-exists to probe with (default: the one in $PATH).
 xs_wait_socket() {
   local sock=$1 i
   for i in $(seq 200); do
-    [ -S "$sock" ] && return 0
+    if [ -S "$sock" ] && XENSTORED_PATH=$sock "${XS_PROBE:-xenstore-exists}" / 2>/dev/null; then
+      return 0
+    fi
     kill -0 "$XS_DAEMON_PID" 2>/dev/null || return 1
     sleep 0.05
   done

@@ -33,6 +33,7 @@ for t in read write ls list rm chmod watch exists; do
 done
 
 . "$here/daemons.sh"
+XS_PROBE=$tools/xenstore-exists
 dir=$(mktemp -d /tmp/xscompat.XXXXXX)
 cleanup() {
   xs_stop
