@@ -67,6 +67,21 @@ std::string nul(std::initializer_list<std::string_view> parts) {
 
 std::string xenstoredBinary() { return XENSTORED_BIN; }
 
+int runProgram(std::vector<std::string> args) {
+  std::vector<char*> argv;
+  for (auto& a : args) {
+    argv.push_back(a.data());
+  }
+  argv.push_back(nullptr);
+  pid_t pid;
+  if (::posix_spawn(&pid, argv[0], nullptr, nullptr, argv.data(), environ) != 0) {
+    return -1;
+  }
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  return status;
+}
+
 std::unique_ptr<Daemon> Daemon::start(const std::string& rundir,
                                       const std::vector<std::string>& args) {
   auto d = std::unique_ptr<Daemon>(new Daemon());

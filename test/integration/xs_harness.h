@@ -59,6 +59,8 @@ class Daemon {
 
 // The path of the xenstored binary under test.
 std::string xenstoredBinary();
+// Runs argv (no shell) to completion, stdio inherited; returns the wait status.
+int runProgram(std::vector<std::string> args);
 
 struct Reply {
   uint32_t type = 0;

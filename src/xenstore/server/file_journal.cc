@@ -195,6 +195,9 @@ Expected<Ok, std::string> FileJournal::compact() {
   bytes.clear();
   persist::appendFileHeader(bytes, FileHeader{false, persist::kVersion, epoch});
   if (auto ok = writeFileAtomically("journal", bytes); !ok) {
+    // The open journal is now older than the snapshot and would be ignored on
+    // load: never append to it again.
+    journal_.reset();
     return ok;
   }
   std::string path = dir_ + "/journal";

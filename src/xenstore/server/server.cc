@@ -191,7 +191,9 @@ int Server::run() {
     graveyard_.clear();
     if (journal_ && journal_->wantsCompaction()) {
       if (auto ok = journal_->compact(); !ok) {
-        log_->error("Journal compaction failed: {}", ok.error());
+        log_->critical("Journal compaction failed: {} Stopping.", ok.error());
+        exitCode_ = 1;
+        break;
       }
     }
     trace_.flush();
