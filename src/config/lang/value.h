@@ -42,11 +42,21 @@ struct Assignment {
   SourceLoc loc;  // of the name on the left-hand side (last assignment wins)
 };
 
+// A parse error: message plus location, formatted "file:line:col: message".
+struct ParseError {
+  SourceLoc loc;
+  std::string message;
+  std::string hint;  // optional, e.g. "this looks like Python; xl configs allow only ..."
+  std::string format() const;
+};
+
 // All top-level names bound by the file, in first-assignment order, with the
 // final value of each.
 struct ConfigFile {
   std::string path;
   std::vector<Assignment> entries;
+  // Non-fatal findings, e.g. xm settings that xm itself would ignore.
+  std::vector<ParseError> warnings;
 
   const Assignment* find(const std::string& name) const {
     for (const auto& e : entries) {
@@ -54,14 +64,6 @@ struct ConfigFile {
     }
     return nullptr;
   }
-};
-
-// A parse error: message plus location, formatted "file:line:col: message".
-struct ParseError {
-  SourceLoc loc;
-  std::string message;
-  std::string hint;  // optional, e.g. "this looks like Python; xl configs allow only ..."
-  std::string format() const;
 };
 
 // Helpers (value.cc).
