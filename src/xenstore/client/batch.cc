@@ -98,6 +98,10 @@ std::vector<Expected<std::string, Err>> Batch::run() {
   run.count = static_cast<uint32_t>(n);
   run.types = types.data();
   run.answered.assign(n, 0);
+  for (size_t i = 0; i < n; ++i) {
+    // Never sent: a reply claiming to answer it is a protocol error.
+    run.answered[i] = entries_[i].localErr >= 0 ? 1 : 0;
+  }
   run.results = &results;
 
   std::unique_lock lk(c.mu_);
