@@ -70,7 +70,7 @@ Status writeValue(Req& r, std::string_view path, NodeRef& n, std::string_view va
       return Err::ENOMEM_;
     }
     s.markStale(node->perms(), node->generation());
-    node->setValue(value);
+    s.tree.setValue(node, value);
     node->setGeneration(++s.generation);
     s.addMemory(node->owner(), newCharge - oldCharge);
     s.journalNode(path, value, node->perms());
@@ -183,7 +183,7 @@ Status createNode(Req& r, std::string_view path, std::string_view value) {
       node = s.tree.addChild(node, lv[i].name);
       node->perms() = np;
       if (leaf) {
-        node->setValue(value);
+        s.tree.setValue(node, value);
       }
       node->setGeneration(++s.generation);
       s.journalNode(path.substr(0, lv[i].pathLen), leaf ? value : std::string_view(), np);
@@ -353,7 +353,7 @@ void fireWatches(Req& r, std::string_view path, bool exact, const Node* node,
     r.s.fireNow(path, exact, node, oldPerms);
     return;
   }
-  auto it = r.tx->entries.find(std::string(path));
+  auto it = r.tx->entries.find(path);
   if (it == r.tx->entries.end()) {
     r.tx->fail = true;
     return;

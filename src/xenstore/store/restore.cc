@@ -51,7 +51,7 @@ void Engine::restoreNode(std::string_view path, std::string_view value,
   }
   s.charge(node, path.size(), -1);
   s.addNodes(node->owner(), -1);
-  node->setValue(value);
+  s.tree.setValue(node, value);
   if (!perms.empty()) {
     node->perms() = perms;
   }

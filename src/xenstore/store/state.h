@@ -44,6 +44,11 @@ struct QuotaName {
 extern const std::array<QuotaName, kQuotaKeys> kQuotaNames;
 inline constexpr uint32_t kQuotaUnset = ~uint32_t{0};
 
+struct TransparentHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+
 struct Watch {
   ConnId conn = 0;
   uint64_t seq = 0;       // global registration order
@@ -76,7 +81,7 @@ struct TxEntry {
 
 struct Tx {
   uint32_t id = 0;
-  std::unordered_map<std::string, TxEntry> entries;
+  std::unordered_map<std::string, TxEntry, TransparentHash, std::equal_to<>> entries;
   std::vector<TxEntry*> order;  // first-access order
   bool fail = false;            // a change could not be completed: commit ENOMEM
   bool nodeCreated = false;
@@ -108,10 +113,6 @@ struct Domain {
   std::unique_ptr<std::array<uint32_t, kQuotaKeys>> quota;  // SET_QUOTA overrides
 };
 
-struct TransparentHash {
-  using is_transparent = void;
-  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-};
 using WatchIndex =
     std::unordered_map<std::string, std::vector<Watch*>, TransparentHash, std::equal_to<>>;
 

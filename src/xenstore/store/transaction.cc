@@ -14,7 +14,7 @@ namespace xenia::xs::store {
 
 TxEntry* txEntry(Req& r, std::string_view path, Status& err) {
   Tx& tx = *r.tx;
-  auto it = tx.entries.find(std::string(path));
+  auto it = tx.entries.find(path);
   if (it != tx.entries.end()) {
     return &it->second;
   }
@@ -122,9 +122,16 @@ Status commitTransaction(Impl& s, Conn& c, Tx& tx) {
   }
 
   // Apply, parents before children: removals, then creations and updates.
-  std::stable_sort(changed.begin(), changed.end(), [](const TxEntry* a, const TxEntry* b) {
-    return depthOf(a->path) < depthOf(b->path);
-  });
+  std::vector<std::pair<size_t, TxEntry*>> byDepth;
+  byDepth.reserve(changed.size());
+  for (TxEntry* e : changed) {
+    byDepth.emplace_back(depthOf(e->path), e);
+  }
+  std::stable_sort(byDepth.begin(), byDepth.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (size_t i = 0; i < byDepth.size(); ++i) {
+    changed[i] = byDepth[i].second;
+  }
   for (TxEntry* e : changed) {
     if (!e->exists) {
       if (Node* n = s.tree.find(e->path); n && n != s.tree.root()) {
@@ -165,7 +172,7 @@ Status commitTransaction(Impl& s, Conn& c, Tx& tx) {
         s.tree.addChild(n, name);
       }
     }
-    n->setValue(e->value);
+    s.tree.setValue(n, e->value);
     n->perms() = e->perms;
     n->setGeneration(++s.generation);
     s.charge(n, e->path.size(), 1);

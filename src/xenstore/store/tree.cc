@@ -27,14 +27,19 @@ struct ChildIndex {
   uint32_t count = 0;
   uint32_t mask = 0;
   Node** slots = nullptr;
+  size_t& bytes;  // the tree's count of index memory
 
-  explicit ChildIndex(uint32_t capacity) : mask(capacity - 1) {
+  ChildIndex(uint32_t capacity, size_t& counter) : mask(capacity - 1), bytes(counter) {
     slots = static_cast<Node**>(std::calloc(capacity, sizeof(Node*)));
     if (!slots) {
       throw std::bad_alloc();
     }
+    bytes += sizeof(ChildIndex) + capacity * sizeof(Node*);
   }
-  ~ChildIndex() { std::free(slots); }
+  ~ChildIndex() {
+    bytes -= sizeof(ChildIndex) + (mask + 1) * sizeof(Node*);
+    std::free(slots);
+  }
 
   Node* find(std::string_view name) const {
     for (size_t i = hashName(name) & mask;; i = (i + 1) & mask) {
@@ -75,6 +80,7 @@ struct ChildIndex {
       }
     }
     std::free(old);
+    bytes += oldCap * sizeof(Node*);
   }
   // Backward-shift deletion keeps probe chains intact without tombstones.
   void erase(Node* n) {
@@ -104,44 +110,45 @@ struct ChildIndex {
   }
 };
 
-Node* Node::create(std::string_view name) {
-  // The name overlaps the struct's tail padding; never allocate less than
-  // the struct itself.
-  void* mem = ::operator new(std::max(sizeof(Node), kNameOffset + name.size()));
+size_t Node::allocSize(size_t nameLen) {
+  // The name overlaps the struct's tail padding; never less than the struct.
+  return std::max(sizeof(Node), kNameOffset + nameLen);
+}
+
+Node* Node::create(Pool& pool, std::string_view name) {
+  void* mem = pool.alloc(allocSize(name.size()));
   Node* n = new (mem) Node();
   n->nameLen_ = static_cast<uint16_t>(name.size());
   std::memcpy(n->nameData(), name.data(), name.size());
   return n;
 }
 
-void Node::destroy(Node* n) {
+void Node::destroy(Pool& pool, Node* n) {
   if (n->valLen_ > kInlineValue) {
-    std::free(n->val_.heap);
+    pool.release(n->val_.heap, n->valLen_);
   }
+  size_t size = allocSize(n->nameLen_);
   n->~Node();
-  ::operator delete(n);
+  pool.release(n, size);
 }
 
-void Node::setValue(std::string_view v) {
-  if (valLen_ > kInlineValue) {
-    if (v.size() > kInlineValue && v.size() == valLen_) {
-      std::memcpy(val_.heap, v.data(), v.size());
+void Tree::setValue(Node* n, std::string_view v) {
+  if (n->valLen_ > Node::kInlineValue) {
+    if (v.size() == n->valLen_) {
+      std::memcpy(n->val_.heap, v.data(), v.size());
       return;
     }
-    std::free(val_.heap);
+    pool_.release(n->val_.heap, n->valLen_);
   }
-  valLen_ = static_cast<uint32_t>(v.size());
-  if (v.size() <= kInlineValue) {
+  n->valLen_ = static_cast<uint32_t>(v.size());
+  if (v.size() <= Node::kInlineValue) {
     if (!v.empty()) {
-      std::memcpy(val_.inl, v.data(), v.size());
+      std::memcpy(n->val_.inl, v.data(), v.size());
     }
     return;
   }
-  val_.heap = static_cast<char*>(std::malloc(v.size()));
-  if (!val_.heap) {
-    throw std::bad_alloc();
-  }
-  std::memcpy(val_.heap, v.data(), v.size());
+  n->val_.heap = static_cast<char*>(pool_.alloc(v.size()));
+  std::memcpy(n->val_.heap, v.data(), v.size());
 }
 
 Node* Node::firstChild() const {
@@ -151,19 +158,7 @@ Node* Node::firstChild() const {
   return reinterpret_cast<Node*>(kids_);
 }
 
-size_t Node::footprint() const {
-  size_t n = kNameOffset + nameLen_ + perms_.heapBytes();
-  if (valLen_ > kInlineValue) {
-    n += valLen_;
-  }
-  if (kids_ & 1) {
-    auto* ix = reinterpret_cast<ChildIndex*>(kids_ & ~uintptr_t{1});
-    n += sizeof(ChildIndex) + (ix->mask + 1) * sizeof(Node*);
-  }
-  return n;
-}
-
-Tree::Tree() : root_(Node::create("")) {}
+Tree::Tree() : root_(Node::create(pool_, "")) {}
 
 Tree::~Tree() { freeSubtree(root_); }
 
@@ -234,7 +229,7 @@ void Tree::link(Node* parent, Node* n) {
     ++count;
   }
   if (count >= kIndexThreshold) {
-    ix = new ChildIndex(32);
+    ix = new ChildIndex(32, indexBytes_);
     ix->first = first;
     for (Node* c = first; c; c = c->next_) {
       ix->insert(c);
@@ -283,7 +278,7 @@ void Tree::unlink(Node* n) {
 }
 
 Node* Tree::addChild(Node* parent, std::string_view name) {
-  Node* n = Node::create(name);
+  Node* n = Node::create(pool_, name);
   link(parent, n);
   ++count_;
   return n;
@@ -330,22 +325,10 @@ void Tree::freeSubtree(Node* top) {
     if (n != root_) {
       --count_;
     }
-    Node::destroy(n);
+    Node::destroy(pool_, n);
   }
 }
 
-size_t Tree::bytes() const {
-  size_t total = 0;
-  std::vector<const Node*> stack{root_};
-  while (!stack.empty()) {
-    const Node* n = stack.back();
-    stack.pop_back();
-    total += n->footprint();
-    for (Node* c = n->firstChild(); c; c = c->nextSibling()) {
-      stack.push_back(c);
-    }
-  }
-  return total;
-}
+size_t Tree::bytes() const { return pool_.inUse() + indexBytes_; }
 
 }  // namespace xenia::xs::store

@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "xenstore/store/perms.h"
+#include "xenstore/store/pool.h"
 
 namespace xenia::xs::store {
 
@@ -20,14 +21,10 @@ struct ChildIndex;
 
 class Node {
  public:
-  static Node* create(std::string_view name);
-  static void destroy(Node* n);  // this node only; children must be gone
-
   std::string_view name() const { return {nameData(), nameLen_}; }
   std::string_view value() const {
     return {valLen_ <= kInlineValue ? val_.inl : val_.heap, valLen_};
   }
-  void setValue(std::string_view v);
 
   PermList& perms() { return perms_; }
   const PermList& perms() const { return perms_; }
@@ -43,14 +40,14 @@ class Node {
   uint64_t generation() const { return gen_; }
   void setGeneration(uint64_t g) { gen_ = g; }
 
-  // Heap bytes owned by this node alone (for memory reports).
-  size_t footprint() const;
-
  private:
   friend class Tree;
   friend struct ChildIndex;
   static constexpr uint32_t kInlineValue = 8;
   Node() = default;
+  static Node* create(Pool& pool, std::string_view name);
+  static void destroy(Pool& pool, Node* n);  // this node only; children must be gone
+  static size_t allocSize(size_t nameLen);
   char* nameData() const {
     return reinterpret_cast<char*>(const_cast<Node*>(this)) + kNameOffset;
   }
@@ -91,9 +88,10 @@ class Tree {
   void remove(Node* n);
   // Moves an existing child to the end of its parent's child list.
   void moveToEnd(Node* n);
+  void setValue(Node* n, std::string_view v);
 
   size_t nodeCount() const { return count_; }
-  // Approximate heap bytes of all nodes and indexes.
+  // Bytes of nodes, values and child indexes.
   size_t bytes() const;
 
  private:
@@ -101,7 +99,9 @@ class Tree {
   void link(Node* parent, Node* n);
   void freeSubtree(Node* n);
 
+  Pool pool_;
   Node* root_;
+  size_t indexBytes_ = 0;
   size_t count_ = 1;
 };
 
