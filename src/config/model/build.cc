@@ -227,8 +227,8 @@ void buildBoot(BuildCtx& c, DomainConfig& d) {
 }
 
 void buildPlatform(BuildCtx& c, DomainConfig& d) {
-  if (c.dialect() == Dialect::kXm) {
-    d.boot = "c";  // xm's default; xl's is "cd"
+  if (c.dialect() == Dialect::kXm && d.type == GuestType::kHvm) {
+    d.boot = "c";  // xm's default; xl's is "cd" (PV guests do not use it)
   }
   if (const Value* b = c.get("boot")) {
     if (auto s = c.asString("boot", *b)) {

@@ -174,7 +174,8 @@ Expected<CpuidLeaf, std::string> parseCpuidLeaf(std::string_view spec) {
       return bad("cpuid's syntax is (eax|ebx|ecx|edx)=value.");
     }
     std::string val(item.substr(eq + 1));
-    if (text::startsWith(val, "0x")) {
+    bool bits = val.size() == 32 && val.find_first_not_of("10xks") == std::string::npos;
+    if (!bits && text::startsWith(val, "0x")) {
       auto v = text::parseUnsigned(std::string_view(val).substr(2), 16);
       if (!v || *v > 0xffffffffULL) {
         return bad("register " + reg + " value '" + val + "' is not a 32-bit hex number.");
@@ -184,8 +185,7 @@ Expected<CpuidLeaf, std::string> parseCpuidLeaf(std::string_view spec) {
         bits += ((*v >> b) & 1) ? '1' : '0';
       }
       val = bits;
-    } else if (val.size() != 32 ||
-               val.find_first_not_of("10xks") != std::string::npos) {
+    } else if (!bits) {
       return bad("register " + reg + " needs all 32 bits, each one of 1 0 x k s.");
     }
     for (const auto& [r, v] : leaf.regs) {

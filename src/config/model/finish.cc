@@ -73,7 +73,7 @@ bool validName(const std::string& n) {
   }
   for (char c : n) {
     if (!std::isalnum(static_cast<unsigned char>(c)) &&
-        std::string_view("_.-+:@").find(c) == std::string_view::npos) {
+        std::string_view("_.-+:").find(c) == std::string_view::npos) {
       return false;
     }
   }
@@ -180,7 +180,7 @@ Expected<DomainConfig, ModelError> finishDomain(DomainConfig d, Random& rng) {
 Expected<Ok, ModelError> validateDomain(const DomainConfig& d) {
   if (!validName(d.name)) {
     return fail("name", "Domain name '" + d.name +
-                            "' is invalid: use 1-64 letters, digits and _ . - + : @.");
+                            "' is invalid: use 1-64 letters, digits and _ . - + :.");
   }
   if (auto u = parseUuid(d.uuid); !u || *u != d.uuid) {
     return fail("uuid", "UUID '" + d.uuid + "' is not in canonical 8-4-4-4-12 form.");

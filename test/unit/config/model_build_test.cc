@@ -64,8 +64,11 @@ TEST(ModelBuild, DialectDefaults) {
   ASSERT_TRUE(xl && xm);
   EXPECT_EQ(xl->onCrash, Action::kDestroy);
   EXPECT_EQ(xm->onCrash, Action::kRestart);
-  EXPECT_EQ(xl->boot, "cd");
-  EXPECT_EQ(xm->boot, "c");
+  auto xlHvm = buildXl("name='a'\ntype='hvm'\n");
+  auto xmHvm = buildXm({{"name", str("a")}, {"builder", str("hvm")}});
+  ASSERT_TRUE(xlHvm && xmHvm);
+  EXPECT_EQ(xlHvm->boot, "cd");
+  EXPECT_EQ(xmHvm->boot, "c");
 }
 
 TEST(ModelBuild, XmCmdlineAssembly) {

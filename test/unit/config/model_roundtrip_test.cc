@@ -177,7 +177,10 @@ TEST(ModelRoundTrip, RichConfigsMeanWhatTheySay) {
 
 TEST(ModelSxp, LayoutFollowsXend) {
   DomainConfig d = rich(kRichHvm);
-  std::string text = domainToSxpText(d, SxpRuntime{.domid = 3, .status = 2});
+  SxpRuntime rt;
+  rt.domid = 3;
+  rt.status = 2;
+  std::string text = domainToSxpText(d, rt);
   EXPECT_EQ(text.rfind("(domain\n    (domid 3)\n    (cpu_weight 256)\n    (cpu_cap 0)\n", 0), 0u)
       << text;
   EXPECT_NE(text.find("(image\n        (hvm\n"), std::string::npos) << text;
