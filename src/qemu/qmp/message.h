@@ -27,6 +27,7 @@ struct Version {
 
   std::string str() const;  // "7.2.22"
   bool atLeast(int maj, int min, int mic = 0) const;
+  bool operator==(const Version&) const = default;
 };
 
 struct Greeting {

@@ -113,10 +113,10 @@ Expected<Ok, Error> Session::onReply(ReplyMessage& r) {
                                 : "QEMU sent an error without an id: " + r.errorClass + ": " +
                                       r.errorDesc));
   }
-  if (!r.id.is_string() || r.id.get_ref<const std::string&>() != wireId(inFlight_->id)) {
+  if (!r.id.is_string() || r.id.get_ref<const std::string&>() != wireId(inFlight_->wireId)) {
     return fail(localError(ErrorKind::kProtocol,
                            fmt::format("QEMU answered with an id other than the command's {}.",
-                                       wireId(inFlight_->id))));
+                                       wireId(inFlight_->wireId))));
   }
   Completion done = std::move(inFlight_->done);
   inFlight_.reset();
@@ -138,7 +138,7 @@ uint64_t Session::submit(Command cmd, Completion done) {
     }
     return id;
   }
-  queue_.push_back(Pending{id, std::move(cmd), std::move(done)});
+  queue_.push_back(Pending{id, 0, std::move(cmd), std::move(done)});
   return id;
 }
 
@@ -163,7 +163,8 @@ std::optional<Session::Wire> Session::nextToSend() {
   queue_.pop_front();
   Wire w;
   w.id = p.id;
-  w.bytes = encodeCommand(p.cmd.name, p.cmd.args, wireId(p.id));
+  p.wireId = nextWireId_++;
+  w.bytes = encodeCommand(p.cmd.name, p.cmd.args, wireId(p.wireId));
   w.fd = std::move(p.cmd.fd);
   p.cmd.args = json();
   inFlight_ = std::move(p);

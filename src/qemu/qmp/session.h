@@ -47,7 +47,7 @@ class Session {
 
   // A message ready for the socket; fd (if any) must go with its first byte.
   struct Wire {
-    uint64_t id = 0;
+    uint64_t id = 0;  // the submit() handle
     std::string bytes;
     UniqueFd fd;
   };
@@ -61,7 +61,9 @@ class Session {
   // the error (also given to onClosed and to every pending completion).
   Expected<Ok, Error> feed(std::string_view bytes);
 
-  // Queues a command; returns its id. Commands wait until negotiation is done
+  // Queues a command; returns a handle for abandon(). Wire ids ("xenia-N")
+  // are given in send order, so a session's transcript is deterministic
+  // (qmp_capabilities is always xenia-1). Commands wait until negotiation is done
   // and the previous command's reply arrived. On a closed session the
   // completion runs at once with kClosed.
   uint64_t submit(Command cmd, Completion done);
@@ -86,7 +88,8 @@ class Session {
 
  private:
   struct Pending {
-    uint64_t id = 0;
+    uint64_t id = 0;      // the handle submit() returned
+    uint64_t wireId = 0;  // set when sent
     Command cmd;
     Completion done;
   };
@@ -102,6 +105,7 @@ class Session {
   Greeting greeting_;
   Error closeReason_;
   uint64_t nextId_ = 1;
+  uint64_t nextWireId_ = 1;
   std::deque<Pending> queue_;
   std::optional<Pending> inFlight_;  // sent (or handed to the writer), awaiting reply
 };

@@ -3,6 +3,11 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <fstream>
+#include <sstream>
+
+#include "qemu/qmp/commands.h"
+#include "qemu/qmp/replies.h"
 #include "qemu/qmp/session.h"
 
 namespace xenia::qmp {
@@ -218,6 +223,60 @@ TEST(Session, FdTravelsWithItsCommand) {
   auto w = h.s.nextToSend();
   ASSERT_TRUE(w);
   EXPECT_EQ(w->fd.get(), p[1]);
+}
+
+// test/unit/qmp/data/qmp_session_7.2.txt is what Debian's QEMU 7.2 answered
+// (-machine pc -S -qmp stdio) to the commands below with ids xenia-1..12.
+TEST(Session, DecodesARecordedQemuTranscript) {
+  std::ifstream in("test/unit/qmp/data/qmp_session_7.2.txt", std::ios::binary);
+  ASSERT_TRUE(in) << "run from the source tree";
+  std::stringstream text;
+  text << in.rdbuf();
+
+  Harness h;
+  std::vector<Reply> replies;
+  auto keep = [&](Reply r) { replies.push_back(std::move(r)); };
+  h.s.submit(cmd::queryStatus(), keep);
+  h.s.submit(cmd::queryCpusFast(), keep);
+  h.s.submit(cmd::queryBalloon(), keep);
+  h.s.submit(cmd::queryVnc(), keep);
+  h.s.submit(cmd::queryMigrate(), keep);
+  h.s.submit(cmd::stop(), keep);
+  h.s.submit(cmd::cont(), keep);
+  h.s.submit(cmd::deviceDel("nic9"), keep);
+  h.s.submit(cmd::humanMonitorCommand("info version"), keep);
+  h.s.submit(cmd::systemReset(), keep);
+  h.s.submit(cmd::quit(), keep);
+  // Feed line by line, sending the next command whenever the session allows.
+  std::string line;
+  while (std::getline(text, line)) {
+    while (h.s.nextToSend()) {
+    }
+    ASSERT_TRUE(h.s.feed(line + "\n")) << line;
+  }
+  ASSERT_EQ(replies.size(), 11u);
+  auto st = parseStatus(*replies[0]);
+  ASSERT_TRUE(st);
+  EXPECT_EQ(st->status, "prelaunch");
+  EXPECT_FALSE(st->running);
+  auto cpus = parseCpusFast(*replies[1]);
+  ASSERT_TRUE(cpus);
+  ASSERT_EQ(cpus->size(), 1u);
+  EXPECT_GT((*cpus)[0].threadId, 0);
+  ASSERT_FALSE(replies[2]);
+  EXPECT_EQ(replies[2].error().cls, "DeviceNotActive");
+  auto vnc = parseVnc(*replies[3]);
+  ASSERT_TRUE(vnc);
+  EXPECT_FALSE(vnc->enabled);
+  auto mig = parseMigration(*replies[4]);
+  ASSERT_TRUE(mig);
+  EXPECT_EQ(mig->status, "none");
+  ASSERT_FALSE(replies[7]);
+  EXPECT_EQ(replies[7].error().cls, "DeviceNotFound");
+  auto hmp = parseHumanMonitor(*replies[8]);
+  ASSERT_TRUE(hmp);
+  EXPECT_EQ(hmp->rfind("7.2.22", 0), 0u);
+  EXPECT_EQ(h.log, (std::vector<std::string>{"event RESUME", "event RESET", "event SHUTDOWN"}));
 }
 
 }  // namespace
