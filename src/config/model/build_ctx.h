@@ -61,7 +61,10 @@ class BuildCtx {
 // One value as a short Python-style description for messages: "int 5", "'abc'".
 std::string describe(const Value& v);
 
-// Per-area builders (build_devices.cc); each reads its keys into `d`.
+// Per-area builders (build_platform.cc, build_devices.cc); each reads its
+// keys into `d`.
+void buildPlatform(BuildCtx& c, DomainConfig& d);
+void buildLifecycle(BuildCtx& c, DomainConfig& d);
 void buildDisks(BuildCtx& c, DomainConfig& d);
 void buildVifs(BuildCtx& c, DomainConfig& d);
 void buildGraphics(BuildCtx& c, DomainConfig& d);

@@ -16,7 +16,8 @@ constexpr uint64_t kMaxU32 = 0xffffffffULL;
 
 Expected<std::string, std::string> parseMac(std::string_view s) {
   s = text::trim(s);
-  std::vector<std::string> parts = text::split(s, s.find('-') != std::string_view::npos ? '-' : ':');
+  char sep = s.find('-') != std::string_view::npos ? '-' : ':';
+  std::vector<std::string> parts = text::split(s, sep);
   auto bad = [&] {
     return unexpected("MAC address '" + std::string(s) +
                       "' is invalid: expected six hex octets like 00:16:3e:12:34:56.");

@@ -20,7 +20,8 @@ namespace xenia::config {
 // Runtime facts xend adds for a live domain; all optional.
 struct SxpRuntime {
   std::optional<int64_t> domid;
-  std::optional<int> status;  // 0..6 = Halted, Paused, Running, Suspended, ShuttingDown, Crashed, Unknown
+  // 0..6 = Halted, Paused, Running, Suspended, ShuttingDown, Crashed, Unknown
+  std::optional<int> status;
   std::string state;          // "r-----" style; only for a running domain
   std::optional<double> startTime;
   std::optional<double> cpuTime;

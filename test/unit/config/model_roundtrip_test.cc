@@ -77,7 +77,8 @@ usb = 1
 usbdevice = ["tablet", "host:1234:5678"]
 soundhw = "ac97"
 serial = "pty"
-cpuid = [ "1:ecx=xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx0,edx=0x00000001", "7,0:ebx=kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk" ]
+cpuid = [ "1:ecx=xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx0,edx=0x00000001",
+          "7,0:ebx=kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk" ]
 pci_msitranslate = 0
 pci_power_mgmt = 1
 )";

@@ -1,0 +1,33 @@
+// Internal to the disk spec parsers: the "word:" prefixes of unames and of
+// xl's deprecated DISKSPEC form ("phy:", "tap:aio:", "qcow2:", "nbd:"...),
+// shared by the xm/uname parser (disk_spec.cc) and the xl one (disk_xl.cc).
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "config/model/domain.h"
+
+namespace xenia::config::detail {
+
+// [a-z][a-z0-9]*
+bool isWord(std::string_view w);
+// A prefix the parsers know, supported or not (npiv is known, and refused).
+bool isKnownPrefix(std::string_view w);
+DiskFormat formatOfTap(TapDriver t);
+// Empty target: an empty CD drive (no backend). Relative paths get /dev/.
+void normalizeTarget(Disk& d);
+
+// Prefix state while reading "tap:aio:qcow2:/img"-style unames.
+struct Prefixes {
+  Disk& d;
+  bool formatSet = false;
+  bool afterTap = false;  // the previous word was tap:, so a driver may follow
+
+  // Applies one "word:". Returns false when prefix processing must stop
+  // (network/script backends own the rest, colons included). Unsupported
+  // prefixes set *error.
+  bool apply(std::string_view word, std::string* error);
+};
+
+}  // namespace xenia::config::detail
