@@ -234,10 +234,11 @@ Expected<DomainConfig, ModelError> buildDomain(const ConfigFile& file, Dialect d
   BuildCtx c(file, dialect);
   DomainConfig d;
   using Step = void (*)(BuildCtx&, DomainConfig&);
-  for (Step step : {Step(buildIdentity), Step(buildMemoryAndCpus), Step(buildBoot),
-                    Step(detail::buildPlatform), Step(detail::buildLifecycle), Step(detail::buildDisks),
-                    Step(detail::buildVifs), Step(detail::buildGraphics), Step(detail::buildPci),
-                    Step(detail::buildMiscDevices)}) {
+  const Step steps[] = {buildIdentity,          buildMemoryAndCpus,     buildBoot,
+                        detail::buildPlatform,  detail::buildLifecycle, detail::buildDisks,
+                        detail::buildVifs,      detail::buildGraphics,  detail::buildPci,
+                        detail::buildMiscDevices};
+  for (Step step : steps) {
     step(c, d);
     if (c.failed()) {
       ModelError e = c.error();
