@@ -27,12 +27,15 @@ namespace xenia::config {
 // and bitwise operators, comprehensions, conditional expressions, sets,
 // backquotes, unicode and long literals, unpacking assignments, indented
 // lines. A file whose first byte is '<' is refused as XML, like xm does.
+// Bounds on what a file may compute (Python would build "a" * 10**9 and
+// run out of memory). Sizes are approximate bytes: string bytes plus 16 per
+// value or list slot, counted as if shared values were copied out.
 struct XmLimits {
   size_t maxInputBytes = 1u << 20;     // the file itself
   size_t maxStringBytes = 1u << 20;    // one string value
-  size_t maxWeight = 4u << 20;         // one value, nodes + bytes
+  size_t maxWeight = 8u << 20;         // one value
   int maxDepth = 64;                   // nesting of lists/tuples/dicts
-  size_t maxWork = 64u << 20;          // bytes + items computed by the file
+  size_t maxWork = 64u << 20;          // everything the file computes
   size_t maxOutputWeight = 64u << 20;  // all settings together
 };
 

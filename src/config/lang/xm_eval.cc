@@ -326,12 +326,14 @@ class Evaluator {
     for (const auto& name : specifiedOrder_) {
       cfg.entries.push_back(Assignment{name, specified_[name], SourceLoc{}});
     }
+    // Which names xm passes on, and whether writing them all out fits,
+    // before copying anything.
+    std::vector<const std::string*> kept;
     size_t total = 0;
     for (const auto& name : order_) {
       if (specified_.count(name)) continue;
       const Binding& b = env_.at(name);
       const Obj& o = *b.value;
-      SourceLoc loc = b.line > 0 ? SourceLoc{file_, b.line, b.col} : SourceLoc{};
       const char* ignoredHint = nullptr;
       switch (o.kind) {
         case Obj::Kind::kBool: ignoredHint = "write 1 or 0 instead of True or False"; break;
@@ -342,7 +344,7 @@ class Evaluator {
       }
       if (ignoredHint) {
         cfg.warnings.push_back(ParseError{
-            loc,
+            locOf(b),
             "`" + name + "` is ignored: xm only takes str, list, int and float settings, and "
                 "this is a " + xm::typeName(o),
             ignoredHint});
@@ -352,9 +354,17 @@ class Evaluator {
       if (total > heap_.limits().maxOutputWeight) {
         return fail(b.line, b.col, "the settings are too large in total");
       }
-      cfg.entries.push_back(Assignment{name, xm::toValue(o, file_), loc});
+      kept.push_back(&name);
+    }
+    for (const std::string* name : kept) {
+      const Binding& b = env_.at(*name);
+      cfg.entries.push_back(Assignment{*name, xm::toValue(*b.value, file_), locOf(b)});
     }
     return cfg;
+  }
+
+  SourceLoc locOf(const Binding& b) const {
+    return b.line > 0 ? SourceLoc{file_, b.line, b.col} : SourceLoc{};
   }
 
   std::string file_;

@@ -11,11 +11,16 @@ namespace {
 
 size_t addSat(size_t a, size_t b) { return a > SIZE_MAX - b ? SIZE_MAX : a + b; }
 
+// What one object or list slot costs, roughly, in memory: sizes and the
+// work budget are counted in bytes.
+constexpr size_t kNodeBytes = 16;
+
 std::shared_ptr<Obj> make(Obj::Kind k, int line, int col) {
   auto o = std::make_shared<Obj>();
   o->kind = k;
   o->line = line;
   o->col = col;
+  o->weight = kNodeBytes;
   return o;
 }
 
@@ -74,18 +79,18 @@ Rt<ObjP> Heap::str(std::string v, int line, int col) {
                              "string of " + std::to_string(v.size()) + " bytes is too long (limit " +
                                  std::to_string(limits_.maxStringBytes) + ")"));
   }
-  if (auto e = charge(1 + v.size(), line, col)) return unexpected(*e);
+  if (auto e = charge(kNodeBytes + v.size(), line, col)) return unexpected(*e);
   auto o = std::make_shared<Obj>();
   o->kind = Obj::Kind::kStr;
   o->line = line;
   o->col = col;
-  o->weight = 1 + v.size();
+  o->weight = kNodeBytes + v.size();
   o->s = std::move(v);
   return ObjP(std::move(o));
 }
 
 Rt<ObjP> Heap::seq(std::vector<ObjP> items, bool tuple, int line, int col) {
-  size_t weight = 1;
+  size_t weight = kNodeBytes;
   int depth = 0;
   for (const auto& x : items) {
     weight = addSat(weight, x->weight);
@@ -99,7 +104,7 @@ Rt<ObjP> Heap::seq(std::vector<ObjP> items, bool tuple, int line, int col) {
   if (weight > limits_.maxWeight) {
     return unexpected(tooBig(line, col, "list or tuple too large"));
   }
-  if (auto e = charge(1 + items.size(), line, col)) return unexpected(*e);
+  if (auto e = charge(kNodeBytes * (1 + items.size()), line, col)) return unexpected(*e);
   auto o = std::make_shared<Obj>();
   o->kind = tuple ? Obj::Kind::kTuple : Obj::Kind::kList;
   o->line = line;
@@ -111,10 +116,10 @@ Rt<ObjP> Heap::seq(std::vector<ObjP> items, bool tuple, int line, int col) {
 }
 
 Rt<ObjP> Heap::dict(std::vector<std::pair<std::string, ObjP>> entries, int line, int col) {
-  size_t weight = 1;
+  size_t weight = kNodeBytes;
   int depth = 0;
   for (const auto& [k, x] : entries) {
-    weight = addSat(addSat(weight, x->weight), 1 + k.size());
+    weight = addSat(addSat(weight, x->weight), kNodeBytes + k.size());
     depth = std::max(depth, x->depth);
   }
   if (depth + 1 > limits_.maxDepth) {
@@ -125,7 +130,7 @@ Rt<ObjP> Heap::dict(std::vector<std::pair<std::string, ObjP>> entries, int line,
   if (weight > limits_.maxWeight) {
     return unexpected(tooBig(line, col, "dict too large"));
   }
-  if (auto e = charge(1 + entries.size(), line, col)) return unexpected(*e);
+  if (auto e = charge(kNodeBytes * (1 + entries.size()), line, col)) return unexpected(*e);
   auto o = std::make_shared<Obj>();
   o->kind = Obj::Kind::kDict;
   o->line = line;

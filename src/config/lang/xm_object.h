@@ -32,7 +32,7 @@ struct Obj {
   std::vector<std::pair<std::string, ObjP>> dict;  // insertion order
   int line = 0;  // where the expression that made it starts (0: command line)
   int col = 0;
-  size_t weight = 1;  // nodes + string bytes when written out as a tree
+  size_t weight = 16;  // approximate bytes when written out as a tree
   int depth = 1;
 };
 
