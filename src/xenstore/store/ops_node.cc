@@ -189,8 +189,10 @@ Status opSetPerms(Req& r) {
       return Err::EINVAL_;
     }
     // C domain_alloc_permrefs(): entries for domains that do not exist are
-    // kept but ignored; a missing owner is an error.
-    if (!s.findDomain(p->id) && !s.hooks.domainExists(p->id)) {
+    // kept but ignored; a missing owner is an error. Ids from
+    // DOMID_FIRST_RESERVED on are never domains.
+    constexpr DomId kFirstReserved = 0x7ff0;
+    if (!s.findDomain(p->id) && (p->id >= kFirstReserved || !s.hooks.domainExists(p->id))) {
       p->bits |= kPermIgnore;
     }
     perms.push(*p);

@@ -18,14 +18,13 @@ namespace {
 
 bool watchPermitted(Engine::Impl& s, const Conn& c, std::string_view path, const Node* node,
                     const PermList* oldPerms) {
-  if (c.priv) {
-    return true;
-  }
   // A watcher that loses access through a permission change still hears
   // about that change.
   if (oldPerms && (s.permForSpecial(c, *oldPerms) & kPermRead)) {
     return true;
   }
+  // C looks the node up even for privileged watchers: a node created and
+  // removed again inside one transaction fires nothing.
   Node* n = const_cast<Node*>(node);
   if (!n) {
     n = s.tree.find(path);
@@ -33,7 +32,7 @@ bool watchPermitted(Engine::Impl& s, const Conn& c, std::string_view path, const
       return false;
     }
   }
-  if (s.permFor(c, n->perms(), n->generation()) & kPermRead) {
+  if (c.priv || (s.permFor(c, n->perms(), n->generation()) & kPermRead)) {
     return true;
   }
   Node* parent = n->parent() ? n->parent() : n;

@@ -125,8 +125,11 @@ TEST_F(Perms, PermStringsParseLikeStrtol) {
   }
   EXPECT_EQ(setPerms(dom0, "/s", "r0x10|b010|"), "OK|");
   EXPECT_EQ(getPerms(dom0, "/s"), "r16|b8|");
-  EXPECT_EQ(setPerms(dom0, "/s", "n-1|"), "OK|");
-  EXPECT_EQ(getPerms(dom0, "/s"), "n-1|");
+  // -1 is 0xffffffff: no such domain as owner; kept (but ignored) elsewhere.
+  EXPECT_EQ(setPerms(dom0, "/s", "n-1|"), "!ENOENT");
+  EXPECT_EQ(setPerms(dom0, "/s", "n0|r-1|r32752|"), "OK|");
+  EXPECT_EQ(getPerms(dom0, "/s"), "n0|r-1|r32752|");
+  EXPECT_EQ(setPerms(dom0, "/s", "r0x10|b010|"), "OK|");
   // Only NUL-terminated entries count.
   EXPECT_EQ(callRaw(dom0, 14, P("/s|w3|") + "r4"), "OK|");
   EXPECT_EQ(getPerms(dom0, "/s"), "w3|");
