@@ -2,14 +2,6 @@
 // xenbus device), synchronous calls, transactions, watch callbacks and
 // pipelined batches. Errors are xs::Err values, never exceptions. Replies are
 // matched to requests by req_id, so any number of requests may be in flight.
-//
-// Threading: every method may be called from any thread. Whoever waits for a
-// reply reads the socket while no other thread does (leader/follower), so
-// watch events that arrive meanwhile are queued, not lost. They are delivered
-//  - by dispatchEvents(), when pollFd() (an epoll fd: readable when the socket
-//    is, or events are queued) says so — for callers with their own event loop;
-//  - or by a background thread (startEventThread()), which runs callbacks.
-// Callbacks may call the client again (not stopEventThread()).
 #pragma once
 
 #include <cstdint>
@@ -49,6 +41,13 @@ using Status = Expected<Ok, Err>;
 
 class Batch;
 
+// Threading: every method may be called from any thread. Whoever waits for a
+// reply reads the socket while no other thread does (leader/follower), so
+// watch events that arrive meanwhile are queued, not lost. They are delivered
+//  - by dispatchEvents(), when pollFd() says so — for callers with their own
+//    event loop (an epoll-based daemon);
+//  - or by a background thread (startEventThread()), which runs callbacks.
+// Callbacks may call the client again (but not stopEventThread()).
 class Client {
  public:
   // connect()/open() report the errno of the failed open/connect.
@@ -112,8 +111,10 @@ class Client {
   Batch batch(TxId tx = kNoTx);
 
   // --- Events ---
-  // An epoll fd to add to a caller's poll/epoll set; readable when the socket
-  // has data or events are queued. Call dispatchEvents() when it is.
+  // An epoll fd to add (level-triggered) to a caller's poll/epoll set;
+  // readable when the socket has data or events are queued. Call
+  // dispatchEvents() when it is. It stays readable once the connection is
+  // lost: check connected() then. -1 if it cannot be created.
   int pollFd();
   // Reads whatever the socket has (without blocking), then runs the callbacks
   // of queued events. Returns how many callbacks ran.
