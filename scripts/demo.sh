@@ -1,11 +1,9 @@
 #!/usr/bin/env bash
-# The README's main job: install dependencies, build, start our xenstored on a
-# private socket, and show Debian's xenstore-utils and our own tools using it
-# (write, read, list, watch, permissions), then a guest's own socket: a domain
-# is introduced, its socket appears, and the guest cannot read dom0's nodes.
-# Stops the daemon and removes everything it created. Run as root on Debian 12.
-# XENIA_BUILD_DIR overrides the build directory (default: build);
-# XENIA_DEMO_NO_BUILD=1 skips installing and building (reuses that build).
+# The README's main job: install deps, build, start our xenstored on a private
+# socket, show Debian's xenstore-utils and our tools using it, then a guest's
+# own socket (introduced domain, no access to dom0's nodes); clean up after.
+# XENIA_BUILD_DIR: build directory (default build); XENIA_DEMO_NO_BUILD=1 skips
+# installing and building.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${XENIA_BUILD_DIR:-build}

@@ -1,8 +1,7 @@
-# Shell functions (sourced) that start a XenStore daemon on a private
-# directory and stop it again: ours (build/bin/xenstored) or Xen's C
-# xenstored, which runs without a hypervisor thanks to the xenstub.so
-# LD_PRELOAD stand-in (built from test/compat/xenstub.c). Both run in the
-# foreground (-N) so the PID we record is the daemon's own.
+# Sourced shell functions that start a XenStore daemon in a private directory
+# and stop it: ours, or Xen's C xenstored made to run without a hypervisor by
+# the xenstub.so LD_PRELOAD (test/compat/xenstub.c). Both run in the
+# foreground (-N), so the PID recorded is the daemon's own.
 #
 #   xs_start_ours DIR XENSTORED_BIN   -> socket DIR/run/socket, pid in XS_DAEMON_PID
 #   xs_start_xen DIR XENSTUB_SO       -> the same for /usr/lib/xen-4.17/bin/xenstored

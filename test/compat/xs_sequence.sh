@@ -1,9 +1,8 @@
 #!/usr/bin/env bash
-# The fixed xenstore-* command sequence of the compatibility tests. Runs the
-# tools found first in $PATH (Debian's or ours) against the daemon named by
-# $XENSTORED_PATH and prints a transcript: each command, its stdout, its
-# stderr (lines prefixed "! ") and its exit code. The same transcript is
-# expected whichever tools and daemon (ours or Xen's C xenstored) are used.
+# The fixed xenstore-* command sequence of the compatibility tests: runs the
+# tools first in $PATH against the daemon at $XENSTORED_PATH and prints each
+# command, its stdout, its stderr ("! " lines) and exit code. The transcript
+# must not depend on whose tools or daemon are used.
 # Usage: xs_sequence.sh SCRATCH_DIR
 set -u
 scratch=${1:?usage: xs_sequence.sh SCRATCH_DIR}
