@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -238,7 +239,8 @@ void Server::acceptOne(int listenFd, DomId domid, GuestListener* guest) {
   c->privileged = guest == nullptr;
   c->fd = std::move(fd);
   if (!c->privileged) {
-    c->replyEnds.reserve(engine_->quotas().outstanding + 1);
+    // Bounded by the outstanding quota; a large SET_QUOTA value just grows it.
+    c->replyEnds.reserve(std::min<uint32_t>(engine_->quotasFor(domid).outstanding, 1024) + 1);
   }
   epoll_event ev{};
   ev.events = EPOLLIN;

@@ -37,7 +37,11 @@ bool Server::blocked(const Conn& c) const {
   if (c.pending() >= outputSoftLimit_) {
     return true;
   }
-  return !c.privileged && c.outstanding() >= std::max<uint32_t>(1, engine_->quotas().outstanding);
+  if (c.privileged || c.outstanding() == 0) {
+    return false;
+  }
+  // Per domain: SET_QUOTA may override the global value.
+  return c.outstanding() >= std::max<uint32_t>(1, engine_->quotasFor(c.domid).outstanding);
 }
 
 void Server::onConnEvent(ConnId id, uint32_t events) {
