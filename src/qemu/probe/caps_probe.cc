@@ -7,7 +7,9 @@
 
 #include <cerrno>
 #include <cstdlib>
+#include <algorithm>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -101,34 +103,52 @@ Expected<BinaryKey, std::string> binaryKey(const std::string& qemu) {
   return k;
 }
 
-Expected<HelpOutputs, std::string> collectHelp(const std::string& qemu, milliseconds budget) {
+Expected<HelpOutputs, std::string> collectHelp(const std::string& qemu, milliseconds budget,
+                                               const std::string& moduleDir) {
   auto deadline = Clock::now() + budget;
   HelpOutputs h;
-  auto v = helpText(qemu, "--version", nullptr, deadline);
-  auto d = v ? helpText(qemu, "-device", "help", deadline) : v;
-  auto m = d ? helpText(qemu, "-machine", "help", deadline) : d;
-  auto c = m ? helpText(qemu, "-cpu", "help", deadline) : m;
-  if (!c) {
-    return unexpected(c.error());
+  struct Item {
+    const char* opt;
+    const char* arg;
+    std::string* into;
+  } items[] = {
+      {"--version", nullptr, &h.version},     {"-help", nullptr, &h.help},
+      {"-device", "help", &h.deviceHelp},     {"-machine", "help", &h.machineHelp},
+      {"-cpu", "help", &h.cpuHelp},           {"-accel", "help", &h.accelHelp},
+      {"-drive", "format=help", &h.driveFormatHelp}, {"-display", "help", &h.displayHelp},
+  };
+  for (auto& it : items) {
+    auto text = helpText(qemu, it.opt, it.arg, deadline);
+    if (!text) {
+      return unexpected(text.error());
+    }
+    *it.into = std::move(*text);
   }
-  h.version = std::move(*v);
-  h.deviceHelp = std::move(*d);
-  h.machineHelp = std::move(*m);
-  h.cpuHelp = std::move(*c);
+  std::error_code ec;
+  if (std::filesystem::is_directory(moduleDir, ec)) {
+    h.hasModuleList = true;
+    for (const auto& e : std::filesystem::directory_iterator(moduleDir, ec)) {
+      h.moduleFiles.push_back(e.path().filename().string());
+    }
+    std::sort(h.moduleFiles.begin(), h.moduleFiles.end());
+  }
   return h;
 }
 
 Expected<Capabilities, std::string> probeCaps(const std::string& qemu, milliseconds budget) {
   auto deadline = Clock::now() + budget;
-  auto help = collectHelp(qemu, budget);
-  if (!help) {
-    return unexpected(help.error());
+  auto version = helpText(qemu, "--version", nullptr, deadline);
+  auto device = version ? helpText(qemu, "-device", "help", deadline) : version;
+  auto machine = device ? helpText(qemu, "-machine", "help", deadline) : device;
+  auto cpuText = machine ? helpText(qemu, "-cpu", "help", deadline) : machine;
+  if (!cpuText) {
+    return unexpected(cpuText.error());
   }
   Capabilities caps;
-  auto ver = parseVersionOutput(help->version);
-  auto dev = parseDeviceHelp(help->deviceHelp);
-  auto mach = parseMachineHelp(help->machineHelp);
-  auto cpu = parseCpuHelp(help->cpuHelp);
+  auto ver = parseVersionOutput(*version);
+  auto dev = parseDeviceHelp(*device);
+  auto mach = parseMachineHelp(*machine);
+  auto cpu = parseCpuHelp(*cpuText);
   if (!ver || !dev || !mach || !cpu) {
     return unexpected(!ver ? ver.error() : !dev ? dev.error() : !mach ? mach.error() : cpu.error());
   }

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "common/expected.h"
 #include "qemu/probe/caps.h"
@@ -14,13 +15,22 @@
 namespace xenia::probe {
 
 // The raw help output, for callers with their own parser (qemu/argv's
-// capsFromProbe) or for recording test data.
+// capsFromProbe takes the same fields) or for recording test data.
 struct HelpOutputs {
-  std::string version;      // --version
-  std::string deviceHelp;   // -device help
-  std::string machineHelp;  // -machine help
-  std::string cpuHelp;      // -cpu help
+  std::string version;          // --version
+  std::string help;             // -help
+  std::string deviceHelp;       // -device help
+  std::string machineHelp;      // -machine help
+  std::string cpuHelp;          // -cpu help
+  std::string accelHelp;        // -accel help
+  std::string driveFormatHelp;  // -drive format=help (lists modular drivers even if absent)
+  std::string displayHelp;      // -display help
+  bool hasModuleList = false;   // moduleDir existed
+  std::vector<std::string> moduleFiles;  // its file names, sorted ("block-iscsi.so")
 };
+
+// Debian's QEMU module directory.
+inline constexpr const char* kDefaultModuleDir = "/usr/lib/x86_64-linux-gnu/qemu";
 
 struct BinaryKey {
   std::string path;  // resolved through PATH
@@ -32,9 +42,10 @@ struct BinaryKey {
 // Resolves qemu (a path, or a name looked up in PATH) and stats it.
 Expected<BinaryKey, std::string> binaryKey(const std::string& qemu);
 
-// Runs the four help commands; every run shares the deadline.
+// Runs the help commands and lists moduleDir; every run shares the deadline.
 Expected<HelpOutputs, std::string> collectHelp(const std::string& qemu,
-                                               std::chrono::milliseconds budget);
+                                               std::chrono::milliseconds budget,
+                                               const std::string& moduleDir = kDefaultModuleDir);
 
 // Probes everything (help commands, -sandbox run, iscsi run) within budget.
 Expected<Capabilities, std::string> probeCaps(const std::string& qemu,

@@ -4,7 +4,9 @@
 //  - blocking: call() sends one command and waits (with a timeout) for its
 //    reply, still delivering events that arrive meanwhile.
 // Both may be mixed on one client. Callbacks run inside onReadable()/call();
-// they must not destroy the Client or make blocking calls (kUsage).
+// they must not destroy the Client or make blocking calls (kUsage). One
+// thread drives a client; destroying it completes pending commands with
+// kClosed (so their completions must not outlive what they capture).
 #pragma once
 
 #include <chrono>

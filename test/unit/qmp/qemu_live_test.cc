@@ -228,5 +228,28 @@ TEST(QemuLive, CapsProbeAndCache) {
   EXPECT_EQ(fourth->caps, caps);
 }
 
+TEST(QemuLive, CollectHelpGathersTheRawTexts) {
+  if (!haveQemu()) {
+    GTEST_SKIP() << "qemu-system-x86_64 is not installed";
+  }
+  TempDir dir;
+  std::ofstream(dir.path + "/block-example.so") << "";
+  auto h = probe::collectHelp(kQemu, milliseconds(20000), dir.path);
+  ASSERT_TRUE(h) << h.error();
+  EXPECT_TRUE(probe::parseVersionOutput(h->version));
+  EXPECT_TRUE(probe::parseDeviceHelp(h->deviceHelp));
+  EXPECT_TRUE(probe::parseMachineHelp(h->machineHelp));
+  EXPECT_TRUE(probe::parseCpuHelp(h->cpuHelp));
+  for (const std::string* t : {&h->help, &h->accelHelp, &h->driveFormatHelp, &h->displayHelp}) {
+    EXPECT_FALSE(t->empty());
+  }
+  EXPECT_NE(h->accelHelp.find("tcg"), std::string::npos);
+  EXPECT_TRUE(h->hasModuleList);
+  EXPECT_EQ(h->moduleFiles, std::vector<std::string>{"block-example.so"});
+  auto none = probe::collectHelp(kQemu, milliseconds(20000), dir.path + "/absent");
+  ASSERT_TRUE(none);
+  EXPECT_FALSE(none->hasModuleList);
+}
+
 }  // namespace
 }  // namespace xenia
