@@ -33,8 +33,20 @@ struct Value {
   bool isTuple = false;  // only meaningful when v holds a List
   SourceLoc loc;         // where the value's expression started
 
-  bool operator==(const Value& o) const { return v == o.v && isTuple == o.isTuple; }
+  bool operator==(const Value& o) const;
+#if defined(__clang__)
+  // clang with libstdc++ otherwise checks std::pair<std::string, Value>
+  // (Dict) while Value is still incomplete and fails. Declaring the
+  // destructor keeps Value an aggregate but drops its implicit moves, so
+  // only clang builds (the fuzzers) pay that.
+  ~Value();
+#endif
 };
+
+#if defined(__clang__)
+inline Value::~Value() = default;
+#endif
+inline bool Value::operator==(const Value& o) const { return v == o.v && isTuple == o.isTuple; }
 
 struct Assignment {
   std::string name;

@@ -24,9 +24,14 @@ namespace xenia::config {
 // numbers given with += are refused). The last assignment of a name wins.
 // Errors are libxlu's first message, "config parsing error near `TEXT': ...",
 // located at the offending token (libxlu prints only the line, and one line
-// too early for an unexpected newline). Known deliberate differences: octal
-// escapes (\NNN), which libxlu silently deletes together with the digits
-// after them, are refused; NUL bytes inside strings are refused.
+// too early for an unexpected newline); the hint is xl's Python warning when
+// xl would print it (a +-.():  character outside strings and comments, in
+// the part of the file xl reads before it stops). libxlu quirks kept: a
+// comment on the last line needs a newline; upper-case hex digits end a
+// NUMBER; a single invalid character as the very last byte is ignored.
+// Deliberate differences: octal escapes (\NNN), which libxlu silently
+// deletes together with the digits after them, are refused; NUL bytes
+// inside strings are refused.
 Expected<ConfigFile, ParseError> parseXl(std::string_view text, std::string_view fileName);
 
 }  // namespace xenia::config

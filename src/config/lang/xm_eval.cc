@@ -21,9 +21,6 @@ using xm::ObjP;
 using xm::Rt;
 using xm::RtError;
 
-constexpr const char* kSubsetHint =
-    "xm config files are evaluated as a Python subset: assignments of literals, names, "
-    "arithmetic, + and %";
 
 // Python's int() on a string: optional surrounding whitespace and sign,
 // decimal digits only.

@@ -241,6 +241,27 @@ TEST(XlErrorsMore, PythonHintLooksAtTheWholeFile) {
   // Python characters inside strings and comments do not count.
   e = bad("a b\nc='(1)' # (x)\n");
   EXPECT_TRUE(e.hint.empty());
+  // An error right after a complete assignment makes bison abort, so xl
+  // never reads the '(' and prints no warning.
+  e = bad("a=1 b\nc=(1)\n");
+  EXPECT_EQ(e.message, "config parsing error near `b': syntax error, unexpected IDENT, expecting $end");
+  EXPECT_TRUE(e.hint.empty());
+  // Recovery skips to the next newline and goes on.
+  e = bad("a=[1,2\nb\nc=(1)\n");
+  EXPECT_EQ(e.loc.line, 2);
+  EXPECT_EQ(e.hint, kPythonHint);
+}
+
+TEST(XlErrorsMore, BadLastByteIsDroppedLikeFlexDoes) {
+  ConfigFile c = ok("a=1\n*");
+  EXPECT_EQ(get(c, "a"), I(1));
+  ok("a=1\n#");
+  ok("a=1 )");
+  // ...but stays in yytext for the $end that follows.
+  EXPECT_EQ(bad("a=*").message,
+            "config parsing error near `*': syntax error, unexpected $end, expecting STRING or "
+            "NUMBER or '['");
+  EXPECT_EQ(bad("a=1\n*x").message, "config parsing error near `*x': lexical error");
 }
 
 TEST(XlErrorsMore, HelpfulHintsForCommonMistakes) {
