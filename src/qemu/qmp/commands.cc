@@ -116,7 +116,8 @@ Command getfd(const std::string& name, UniqueFd fd) {
 
 Command closefd(const std::string& name) { return make("closefd", {{"fdname", name}}); }
 
-Command addFd(UniqueFd fd, std::optional<int64_t> fdsetId, const std::optional<std::string>& opaque) {
+Command addFd(UniqueFd fd, std::optional<int64_t> fdsetId,
+              const std::optional<std::string>& opaque) {
   json a = json::object();
   if (fdsetId) {
     a["fdset-id"] = *fdsetId;

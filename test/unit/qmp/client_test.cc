@@ -161,12 +161,9 @@ TEST(QmpClient, EventsInterleavedWithRepliesArriveInOrder) {
 
 TEST(QmpClient, QuitCountsAHangUpBeforeTheReplyAsDone) {
   FakeQmpServer srv;
-  srv.expectRaw("quit", [](const json&) {
-       return json({{"event", "SHUTDOWN"}, {"data", {{"guest", false}, {"reason", "host-qmp-quit"}}}})
-                  .dump() +
-              "\r\n";
-     })
-      .hangUp();
+  json shutdown = {{"event", "SHUTDOWN"},
+                   {"data", {{"guest", false}, {"reason", "host-qmp-quit"}}}};
+  srv.expectRaw("quit", [shutdown](const json&) { return shutdown.dump() + "\r\n"; }).hangUp();
   srv.start();
   Recorder rec;
   auto c = connectTo(srv, rec);
@@ -220,8 +217,9 @@ TEST(QmpClient, GarbageClosesTheConnection) {
 
 TEST(QmpClient, AReplyWithAForeignIdCloses) {
   FakeQmpServer srv;
-  srv.expectRaw("cont", [](const json&) { return std::string(R"({"return": {}, "id": "other"})") + "\n"; })
-      .waitSignal();
+  srv.expectRaw("cont", [](const json&) {
+       return std::string(R"({"return": {}, "id": "other"})") + "\n";
+     }).waitSignal();
   srv.start();
   Recorder rec;
   auto c = connectTo(srv, rec);

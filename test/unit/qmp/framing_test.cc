@@ -122,7 +122,8 @@ TEST(DecodeMessage, ReplyAndError) {
 
 TEST(DecodeMessage, Event) {
   auto m = decodeMessage(R"({"timestamp": {"seconds": 1795707293, "microseconds": 725517},)"
-                         R"( "event": "SHUTDOWN", "data": {"guest": false, "reason": "host-qmp-quit"}})");
+                         R"( "event": "SHUTDOWN",)"
+                         R"( "data": {"guest": false, "reason": "host-qmp-quit"}})");
   ASSERT_TRUE(m);
   auto& e = std::get<Event>(*m);
   EXPECT_EQ(e.name, "SHUTDOWN");

@@ -7,6 +7,7 @@
 
 #include <cstdlib>
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -173,23 +174,31 @@ TEST(BootStub, ImageIsABootSector) {
 
 // The embedded bytes must be what boot_stub.S assembles to.
 TEST(BootStub, MatchesTheAssemblySource) {
-  char dir[] = "/tmp/xstub-XXXXXX";
-  ASSERT_NE(::mkdtemp(dir), nullptr);
-  std::string o = std::string(dir) + "/s.o";
-  std::string bin = std::string(dir) + "/s.bin";
-  auto as = runArgv({"as", "--32", "-o", o, "src/qemu/probe/boot_stub.S"});
-  if (!as || !as->exited || as->exitCode != 0) {
-    ::rmdir(dir);
-    GTEST_SKIP() << "GNU as is not available";
+  const char* src = "src/qemu/probe/boot_stub.S";
+  ASSERT_EQ(::access(src, R_OK), 0) << src << " (tests run from the source tree)";
+  char tmpl[] = "/tmp/xstub-XXXXXX";
+  ASSERT_NE(::mkdtemp(tmpl), nullptr);
+  std::string dir = tmpl;
+  struct Cleanup {
+    std::string d;
+    ~Cleanup() {
+      std::error_code ec;
+      std::filesystem::remove_all(d, ec);
+    }
+  } cleanup{dir};
+  std::string o = dir + "/s.o";
+  std::string bin = dir + "/s.bin";
+  auto as = runArgv({"as", "--32", "-o", o, src});
+  if (!as) {
+    GTEST_SKIP() << "GNU as is not available: " << as.error();
   }
-  auto ld = runArgv({"ld", "-m", "elf_i386", "-Ttext", "0x7c00", "--oformat", "binary", "-o", bin, o});
+  ASSERT_TRUE(as->exited && as->exitCode == 0) << as->err;
+  auto ld =
+      runArgv({"ld", "-m", "elf_i386", "-Ttext", "0x7c00", "--oformat", "binary", "-o", bin, o});
+  ASSERT_TRUE(ld && ld->exited && ld->exitCode == 0) << (ld ? ld->err : ld.error());
   std::ifstream in(bin, std::ios::binary);
   std::stringstream s;
   s << in.rdbuf();
-  ::unlink(o.c_str());
-  ::unlink(bin.c_str());
-  ::rmdir(dir);
-  ASSERT_TRUE(ld && ld->exited && ld->exitCode == 0) << (ld ? ld->err : ld.error());
   EXPECT_EQ(s.str(), std::string(bootStubImage()))
       << "boot_stub.cc is stale: regenerate its array from boot_stub.S";
 }

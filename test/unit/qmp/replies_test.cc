@@ -53,7 +53,8 @@ TEST(Commands, ArgumentsUseQemuNames) {
 }
 
 TEST(Replies, StatusAndFriends) {
-  auto s = parseStatus(json::parse(R"({"status": "paused", "singlestep": false, "running": false})"));
+  auto s =
+      parseStatus(json::parse(R"({"status": "paused", "singlestep": false, "running": false})"));
   ASSERT_TRUE(s);
   EXPECT_EQ(s->status, "paused");
   EXPECT_FALSE(parseStatus(json::parse(R"({"status": "paused"})")));
