@@ -35,6 +35,12 @@ using Argv = std::vector<std::string>;
 Expected<Argv, TranslateError> buildArgv(const config::DomainConfig& config,
                                          const HostFacts& facts);
 
+// Whether xend must run a block script for this disk before buildArgv() and
+// pass the device it attached in HostFacts::disks[i].path: drbd: disks and
+// script= disks other than the ones QEMU reaches itself (block-iscsi,
+// block-nbd and their short names).
+bool diskNeedsBlockScript(const config::Disk& disk);
+
 // One argument per line, the form of the golden .args files.
 std::string formatArgs(const Argv& argv);
 

@@ -82,11 +82,34 @@ Status Ctx::addChardev(const ChardevSpec& spec, std::string_view id, std::string
       opts = Opts("file").add("id", id).add("path", spec.path).str();
       break;
     case K::kTty:
+    case K::kPipe:
       if (auto s = needPath(); !s) {
         return s;
       }
-      opts = Opts("tty").add("id", id).add("path", spec.path).str();
+      // "serial" is the host serial line backend ("tty" is its deprecated alias).
+      opts = Opts(spec.kind == K::kTty ? "serial" : "pipe").add("id", id).add("path", spec.path)
+                 .str();
       break;
+    case K::kUdp: {
+      if (spec.port <= 0 || spec.port > 65535 || spec.localPort < 0 || spec.localPort > 65535) {
+        return fail(TranslateErrc::kInvalidValue, std::string(field),
+                    "A UDP port is out of range.");
+      }
+      Opts o("udp");
+      o.add("id", id);
+      if (!spec.host.empty()) {
+        o.add("host", spec.host);
+      }
+      o.add("port", spec.port);
+      if (!spec.localHost.empty()) {
+        o.add("localaddr", spec.localHost);
+      }
+      if (spec.localPort != 0) {
+        o.add("localport", spec.localPort);
+      }
+      opts = o.str();
+      break;
+    }
     case K::kUnixListen:
     case K::kUnixConnect: {
       if (auto s = needSocketPath(spec.path, field); !s) {
@@ -114,6 +137,12 @@ Status Ctx::addChardev(const ChardevSpec& spec, std::string_view id, std::string
         o.add("host", spec.host);
       }
       o.add("port", spec.port);
+      if (spec.telnet) {
+        o.onOff("telnet", true);
+      }
+      if (spec.nodelay) {
+        o.onOff("nodelay", true);
+      }
       if (spec.kind == K::kTcpListen) {
         o.add("server", "on").add("wait", "off");
       } else {

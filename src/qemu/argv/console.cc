@@ -16,10 +16,12 @@ constexpr std::string_view kXenstorePort = "org.xenproject.xenstore";
 
 bool startsWith(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
 
-// Splits "path,server,nowait" into the path and its flags.
+// Splits "path,server,nowait" into the path and its flags. "listen" is the
+// spelling of old Xen device models (libvirt's xm tests use it) for "server".
 struct SpecTail {
   std::string head;
   bool server = false;
+  bool nodelay = false;
   bool bad = false;
 };
 SpecTail splitFlags(std::string_view s) {
@@ -29,8 +31,10 @@ SpecTail splitFlags(std::string_view s) {
   while (comma != std::string_view::npos) {
     size_t next = s.find(',', comma + 1);
     std::string_view flag = s.substr(comma + 1, next == s.npos ? s.npos : next - comma - 1);
-    if (flag == "server" || flag == "server=on") {
+    if (flag == "server" || flag == "server=on" || flag == "listen") {
       t.server = true;
+    } else if (flag == "nodelay") {
+      t.nodelay = true;
     } else if (flag != "nowait" && flag != "wait=off") {
       t.bad = true;
     }
@@ -39,9 +43,35 @@ SpecTail splitFlags(std::string_view s) {
   return t;
 }
 
-// A QEMU -serial/-monitor style spec as Xen configs write it. nullopt = "none".
+bool parsePort(std::string_view s, int* port) {
+  if (s.empty() || s.size() > 5 || s.find_first_not_of("0123456789") != std::string_view::npos) {
+    return false;
+  }
+  *port = std::stoi(std::string(s));
+  return true;
+}
+
+// "[HOST]:PORT" with HOST possibly empty or a bracketed IPv6 address.
+bool splitHostPort(std::string_view s, std::string* host, int* port) {
+  size_t colon = s.rfind(':');
+  if (colon == std::string_view::npos || !parsePort(s.substr(colon + 1), port)) {
+    return false;
+  }
+  *host = std::string(s.substr(0, colon));
+  if (host->size() >= 2 && host->front() == '[' && host->back() == ']') {
+    *host = host->substr(1, host->size() - 2);
+  }
+  return true;
+}
+
+// A QEMU -serial/-monitor style spec as Xen configs write it (QEMU's legacy
+// character device syntax). nullopt = "none". Server sockets never make QEMU
+// wait for a client at startup: xend must not block on a console.
 Expected<std::optional<ChardevSpec>, std::string> parseCharSpec(std::string_view spec) {
   ChardevSpec c;
+  auto bad = [&](std::string_view form) -> Expected<std::optional<ChardevSpec>, std::string> {
+    return unexpected(fmt::format("'{}' is not {}.", spec, form));
+  };
   if (spec == "none") {
     return std::optional<ChardevSpec>();
   }
@@ -54,33 +84,42 @@ Expected<std::optional<ChardevSpec>, std::string> parseCharSpec(std::string_view
   } else if (startsWith(spec, "file:") && spec.size() > 5) {
     c.kind = K::kFile;
     c.path = std::string(spec.substr(5));
+  } else if (startsWith(spec, "pipe:") && spec.size() > 5) {
+    c.kind = K::kPipe;
+    c.path = std::string(spec.substr(5));
   } else if (startsWith(spec, "/dev/")) {
     c.kind = K::kTty;
     c.path = std::string(spec);
   } else if (startsWith(spec, "unix:")) {
     SpecTail t = splitFlags(spec.substr(5));
-    if (t.bad || t.head.empty()) {
-      return unexpected(fmt::format("'{}' is not unix:PATH[,server][,nowait].", spec));
+    if (t.bad || t.nodelay || t.head.empty()) {
+      return bad("unix:PATH[,server][,nowait]");
     }
     c.kind = t.server ? K::kUnixListen : K::kUnixConnect;
     c.path = t.head;
-  } else if (startsWith(spec, "tcp:")) {
-    SpecTail t = splitFlags(spec.substr(4));
-    size_t colon = t.head.rfind(':');
-    std::string port = colon == std::string::npos ? "" : t.head.substr(colon + 1);
-    bool digits = !port.empty() && port.size() <= 5 &&
-                  port.find_first_not_of("0123456789") == std::string::npos;
-    if (t.bad || !digits) {
-      return unexpected(fmt::format("'{}' is not tcp:[HOST]:PORT[,server][,nowait].", spec));
+  } else if (startsWith(spec, "tcp:") || startsWith(spec, "telnet:")) {
+    c.telnet = startsWith(spec, "telnet:");
+    SpecTail t = splitFlags(spec.substr(c.telnet ? 7 : 4));
+    if (t.bad || !splitHostPort(t.head, &c.host, &c.port)) {
+      return bad(c.telnet ? "telnet:[HOST]:PORT[,server][,nowait][,nodelay]"
+                          : "tcp:[HOST]:PORT[,server][,nowait][,nodelay]");
     }
     c.kind = t.server ? K::kTcpListen : K::kTcpConnect;
-    c.host = t.head.substr(0, colon);
-    c.port = std::stoi(port);
+    c.nodelay = t.nodelay;
+  } else if (startsWith(spec, "udp:")) {
+    std::string_view rest = spec.substr(4);
+    size_t at = rest.find('@');
+    c.kind = K::kUdp;
+    if (!splitHostPort(rest.substr(0, at), &c.host, &c.port) ||
+        (at != std::string_view::npos &&
+         !splitHostPort(rest.substr(at + 1), &c.localHost, &c.localPort))) {
+      return bad("udp:[HOST]:PORT[@[LOCALHOST]:LOCALPORT]");
+    }
   } else if (spec == "stdio") {
     return unexpected(std::string("'stdio' needs a terminal; QEMU runs under xend without one."));
   } else {
     return unexpected(fmt::format("Character device '{}' is not one of pty, vc, null, none, "
-                                  "file:, unix:, tcp:, /dev/<tty>.",
+                                  "file:, pipe:, unix:, tcp:, telnet:, udp:, /dev/<tty>.",
                                   spec));
   }
   return std::optional<ChardevSpec>(c);

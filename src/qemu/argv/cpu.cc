@@ -99,6 +99,9 @@ Status applyBit(const CpuidBit& bit, char policy, bool hostModel, CpuFlags& flag
                 fmt::format("{} has policy '{}'; expected one of 1 0 x k s.", why, policy));
   }
   std::string_view name = qemuFlagFor(bit);
+  if (name.empty() && policy == '0' && qemuKeepsBitClear(bit)) {
+    return Ok{};  // a reserved or unnamed bit QEMU never sets
+  }
   if (name.empty()) {
     return fail(TranslateErrc::kUnsupported, "cpuid",
                 fmt::format("{} has no QEMU CPU flag, so it cannot be forced.", why));
@@ -151,11 +154,10 @@ Status applyXendLeaf(const config::CpuidLeaf& leaf, bool hostModel, CpuFlags& fl
                   fmt::format("cpuid leaf {:#x} register '{}' needs 32 policy characters.",
                               leaf.leaf, regText));
     }
-    for (int i = 0; i < 32; ++i) {
-      CpuidBit bit{leaf.leaf, leaf.subleaf.value_or(0), *reg, 31 - i};
-      std::string why = fmt::format("cpuid leaf {:#x} {} bit {}", leaf.leaf, regName(*reg),
-                                    bit.bit);
-      if (auto s = applyBit(bit, policy[i], hostModel, flags, why); !s) {
+    for (int b = 0; b < 32; ++b) {  // policy[0] is bit 31
+      CpuidBit bit{leaf.leaf, leaf.subleaf.value_or(0), *reg, b};
+      std::string why = fmt::format("cpuid leaf {:#x} {} bit {}", leaf.leaf, regName(*reg), b);
+      if (auto s = applyBit(bit, policy[31 - b], hostModel, flags, why); !s) {
         return s;
       }
     }

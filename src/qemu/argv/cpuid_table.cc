@@ -169,6 +169,23 @@ std::string_view qemuFlagFor(const CpuidBit& b) {
   return {};
 }
 
+bool qemuKeepsBitClear(const CpuidBit& b) {
+  if (b.bit < 0 || b.bit > 31) {
+    return false;
+  }
+  // 0x80000001 EDX bits QEMU copies from leaf 1 EDX on AMD CPU models.
+  constexpr uint32_t kAmdMirror = 0x0183f3ff;
+  if (b.leaf == (kExt | 1) && b.reg == CpuReg::kEdx && ((kAmdMirror >> b.bit) & 1)) {
+    return false;
+  }
+  for (const Word& w : kWords) {
+    if (w.leaf == b.leaf && w.subleaf == b.subleaf && w.reg == b.reg) {
+      return w.qemu[b.bit] == nullptr;
+    }
+  }
+  return false;
+}
+
 std::optional<CpuidBit> xenFeatureBit(std::string_view name) {
   for (const XenName& x : kXenNames) {
     if (name == x.name) {

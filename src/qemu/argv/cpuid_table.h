@@ -22,6 +22,12 @@ struct CpuidBit {
 // QEMU's -cpu flag name for a bit; empty when QEMU has none.
 std::string_view qemuFlagFor(const CpuidBit& b);
 
+// True when QEMU manages the bit's register (its feature word is in the
+// table) but has no name for the bit: QEMU never sets such a bit, so forcing
+// it to 0 is already honoured. The AMD mirror bits of 0x80000001 EDX (copies
+// of leaf 1 EDX on AMD models) are not: QEMU may set them.
+bool qemuKeepsBitClear(const CpuidBit& b);
+
 // The bit an xl feature name denotes ("sse3", "sse4_1", "aesni", "lahfsahf").
 std::optional<CpuidBit> xenFeatureBit(std::string_view name);
 

@@ -9,7 +9,15 @@
 
 #include "qemu/argv/builder.h"
 
-namespace xenia::qemu::detail {
+namespace xenia::qemu {
+
+bool diskNeedsBlockScript(const config::Disk& d) {
+  const std::string& s = d.script;
+  bool native = s == "block-iscsi" || s == "iscsi" || s == "block-nbd" || s == "nbd";
+  return d.backend == config::DiskBackend::kDrbd || (!s.empty() && !native);
+}
+
+namespace detail {
 namespace {
 
 using config::Disk;
@@ -156,6 +164,22 @@ Expected<Json, std::string> iscsiNode(const std::string& target) {
               {"target", iqn},     {"lun", lun}};
 }
 
+// The backend QEMU should use: xl's script=block-iscsi / block-nbd (what its
+// deprecated iscsi: and nbd: prefixes mean) are QEMU's own initiators here.
+DiskBackend effectiveBackend(const Disk& d) {
+  const std::string& s = d.script;
+  if (s == "block-iscsi" || s == "iscsi") {
+    return DiskBackend::kIscsi;
+  }
+  if (s == "block-nbd" || s == "nbd") {
+    return DiskBackend::kNbd;
+  }
+  if (s == "block-drbd" || s == "drbd") {
+    return DiskBackend::kDrbd;
+  }
+  return d.backend;
+}
+
 class DiskBuilder {
  public:
   explicit DiskBuilder(Ctx& c) : c_(c) {}
@@ -188,17 +212,18 @@ Expected<Json, TranslateError> DiskBuilder::protocolNode(size_t i, const Disk& d
                                                          const std::string& field) {
   const DiskFacts* df = i < c_.facts.disks.size() ? &c_.facts.disks[i] : nullptr;
   const bool cdrom = d.devtype == DiskDevType::kCdrom;
+  const DiskBackend backend = effectiveBackend(d);
   auto bad = [&](TranslateErrc code, std::string msg) { return fail(code, field, std::move(msg)); };
 
   // Network block devices go through QEMU's own initiators.
-  if (d.backend == DiskBackend::kNbd && !(df && !df->path.empty())) {
+  if (backend == DiskBackend::kNbd && !(df && !df->path.empty())) {
     auto server = nbdServer(d.target);
     if (!server) {
       return bad(TranslateErrc::kInvalidValue, server.error());
     }
     return Json{{"driver", "nbd"}, {"server", *server}};
   }
-  if (d.backend == DiskBackend::kIscsi && !(df && !df->path.empty())) {
+  if (backend == DiskBackend::kIscsi && !(df && !df->path.empty())) {
     auto node = iscsiNode(d.target);
     if (!node) {
       return bad(TranslateErrc::kInvalidValue, node.error());
@@ -209,10 +234,10 @@ Expected<Json, TranslateError> DiskBuilder::protocolNode(size_t i, const Disk& d
   std::string path = d.target;
   if (df && !df->path.empty()) {
     path = df->path;  // what xend's block script (drbd:, script=) produced
-  } else if (d.backend == DiskBackend::kDrbd) {
+  } else if (backend == DiskBackend::kDrbd) {
     return bad(TranslateErrc::kMissingHostFact,
                "A drbd: disk needs the device its block script attaches; none was prepared.");
-  } else if (!d.script.empty()) {
+  } else if (diskNeedsBlockScript(d)) {
     return bad(TranslateErrc::kMissingHostFact,
                fmt::format("A disk with script={} needs the device the script attaches; none "
                            "was prepared.",
@@ -411,4 +436,5 @@ Status buildDisks(Ctx& c) {
   return b.addFloppy(c.cfg.fdb, 1);
 }
 
-}  // namespace xenia::qemu::detail
+}  // namespace detail
+}  // namespace xenia::qemu

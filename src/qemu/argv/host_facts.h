@@ -35,11 +35,17 @@ struct ChardevSpec {
     kNull,         // input none, output discarded
     kVc,           // QEMU's virtual console, shown in the VNC/SDL window
     kTty,          // a host serial device at `path`
+    kPipe,         // named pipes `path`.in/.out (or `path` both ways)
+    kUdp,          // datagrams to host:port, from localHost:localPort
   };
   Kind kind = Kind::kPty;
   std::string path;
   std::string host;
   int port = 0;
+  std::string localHost;  // kUdp
+  int localPort = 0;      // kUdp
+  bool telnet = false;    // kTcp*: telnet protocol
+  bool nodelay = false;   // kTcp*: TCP_NODELAY
   bool operator==(const ChardevSpec&) const = default;
 };
 

@@ -59,13 +59,13 @@ Status addFirmware(Ctx& c, Opts& machine) {
                   "This QEMU has no 'file' block driver.");
     }
     // The code is shared and read-only; the variable store is the domain's own.
-    c.add("-blockdev", blockdevJson({{"driver", "file"},
+    c.add("-blockdev", blockdevJson({{"node-name", "fw-code"},
+                                     {"driver", "file"},
                                      {"filename", fw.ovmfCode},
-                                     {"node-name", "fw-code"},
                                      {"read-only", true}}));
-    c.add("-blockdev", blockdevJson({{"driver", "file"},
+    c.add("-blockdev", blockdevJson({{"node-name", "fw-vars"},
+                                     {"driver", "file"},
                                      {"filename", fw.ovmfVars},
-                                     {"node-name", "fw-vars"},
                                      {"read-only", false}}));
     machine.add("pflash0", "fw-code").add("pflash1", "fw-vars");
     return Ok{};

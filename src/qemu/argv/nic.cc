@@ -1,7 +1,7 @@
 // Network interfaces: one tap netdev per vif (xend opened it and attached it
 // to the bridge, or QEMU opens it by name with no scripts) and one guest NIC:
-// virtio-net for PV guests, the emulated model for HVM guests (rtl8139 unless
-// model= says otherwise). Bridge, script, ip, rate and mtu are host-side and
+// virtio-net for PV guests (which ignore model= and type=, as on Xen), the
+// emulated model for HVM guests (rtl8139 unless model= says otherwise). Bridge, script, ip, rate and mtu are host-side and
 // applied by xend to the tap; they do not appear on QEMU's command line.
 #include <fmt/format.h>
 
@@ -48,16 +48,8 @@ bool isMac(std::string_view mac) {
 Expected<std::string, TranslateError> guestModel(const Ctx& c, const Vif& v,
                                                  const std::string& field) {
   if (!c.hvm()) {
-    if (v.type == VifType::kIoemu) {
-      return fail(TranslateErrc::kUnsupported, field,
-                  "type=ioemu (an emulated NIC) applies to HVM guests.");
-    }
-    if (!v.model.empty() && v.model != "virtio" && v.model != "virtio-net" &&
-        v.model != "virtio-net-pci") {
-      return fail(TranslateErrc::kUnsupported, field,
-                  fmt::format("model={} applies to HVM guests; PV guests use virtio-net.",
-                              v.model));
-    }
+    // As on Xen: model= and type= describe an emulated NIC, which PV guests
+    // never have; their network device is always the PV one (virtio-net).
     return std::string("virtio-net-pci");
   }
   if (v.type == VifType::kNetfront) {

@@ -39,12 +39,21 @@ TEST(ArgvConsole, SerialSpecs) {
   EXPECT_FALSE(has(chardevs, "pty,id=charserial0"));
   EXPECT_TRUE(has(chardevs, "null,id=charserial1"));
   EXPECT_TRUE(has(chardevs, "vc,id=charserial2"));
-  EXPECT_TRUE(has(chardevs, "tty,id=charserial3,path=/dev/ttyS1"));
+  EXPECT_TRUE(has(chardevs, "serial,id=charserial3,path=/dev/ttyS1"));
   EXPECT_EQ(withPrefix(argv, "-device", "isa-serial").size(), 3u);
 
-  c.serial = {"tcp:10.0.0.9:4555"};
+  c.serial = {"pipe:/run/p", "telnet:127.0.0.1:9999,listen", "udp:127.0.0.1:9999@:9998",
+              "unix:/run/u.sock,listen"};
+  chardevs = values(build(c), "-chardev");
+  EXPECT_TRUE(has(chardevs, "pipe,id=charserial0,path=/run/p"));
+  EXPECT_TRUE(has(chardevs,
+                  "socket,id=charserial1,host=127.0.0.1,port=9999,telnet=on,server=on,wait=off"));
+  EXPECT_TRUE(has(chardevs, "udp,id=charserial2,host=127.0.0.1,port=9999,localport=9998"));
+  EXPECT_TRUE(has(chardevs, "socket,id=charserial3,path=/run/u.sock,server=on,wait=off"));
+
+  c.serial = {"tcp:10.0.0.9:4555,nodelay"};
   EXPECT_TRUE(has(values(build(c), "-chardev"),
-                  "socket,id=charserial0,host=10.0.0.9,port=4555,reconnect=1"));
+                  "socket,id=charserial0,host=10.0.0.9,port=4555,nodelay=on,reconnect=1"));
 }
 
 TEST(ArgvConsole, PtySerialsTakeTheirHostEndFromFacts) {
@@ -70,6 +79,8 @@ TEST(ArgvConsole, SerialRefusals) {
   c.serial = {"pty", "mon:stdio"};
   EXPECT_EQ(buildError(c).field, "serial[1]");
   c.serial = {"tcp:host:port"};
+  EXPECT_EQ(buildError(c).code, TranslateErrc::kUnsupported);
+  c.serial = {"udp:host"};
   EXPECT_EQ(buildError(c).code, TranslateErrc::kUnsupported);
   c.serial = {"unix:/x,bogus"};
   EXPECT_EQ(buildError(c).code, TranslateErrc::kUnsupported);

@@ -108,6 +108,21 @@ TEST(ArgvCpu, XendLeafStrings) {
   c.cpuid.leaves = {leaf1, leafExt, leaf7};
   EXPECT_EQ(cpuOf(c), "qemu64,vmx=off,svm=off,pni=off,tm=on,nx=off,bmi1=on,enforce=on");
 
+  // Bits QEMU has no name for and never sets may be forced to 0 (xend's
+  // hex form writes every bit); AMD mirror bits of 0x80000001 EDX may not.
+  leafExt.regs = {{"ecx", std::string(32, '0')}};
+  c.cpuid.leaves = {leafExt};
+  c.nestedhvm = true;
+  EXPECT_EQ(cpuOf(c),
+            "qemu64,lahf-lm=off,cmp-legacy=off,svm=off,extapic=off,cr8legacy=off,abm=off,"
+            "sse4a=off,misalignsse=off,3dnowprefetch=off,osvw=off,ibs=off,xop=off,skinit=off,"
+            "wdt=off,lwp=off,fma4=off,tce=off,nodeid-msr=off,tbm=off,topoext=off,"
+            "perfctr-core=off,perfctr-nb=off,enforce=on");
+  leafExt.regs = {{"edx", policy(0, '0')}};  // FPU's AMD mirror
+  c.cpuid.leaves = {leafExt};
+  EXPECT_EQ(buildError(c).code, TranslateErrc::kUnsupported);
+  c.nestedhvm = false;
+
   // All-'x' strings change nothing.
   leaf1.regs = {{"ecx", std::string(32, 'x')}};
   c.cpuid.leaves = {leaf1};

@@ -181,6 +181,13 @@ TEST(ArgvDisk, Iscsi) {
   EXPECT_EQ(e.code, TranslateErrc::kMissingCapability);
   EXPECT_EQ(e.field, "disk[0]");
 
+  // xl's script=block-iscsi means the same; QEMU is the initiator.
+  c.disks[0].backend = DiskBackend::kUnspecified;
+  c.disks[0].script = "block-iscsi";
+  c.disks[0].target = "iqn=iqn.2020-01.org.example:disk1,portal=10.0.0.2";
+  EXPECT_FALSE(diskNeedsBlockScript(c.disks[0]));
+  EXPECT_NE(values(build(c), "-blockdev")[0].find(R"("driver":"iscsi")"), std::string::npos);
+
   c.disks[0].target = "portal=10.0.0.2";
   EXPECT_EQ(buildError(c).code, TranslateErrc::kInvalidValue);
   c.disks[0].target = "iqn=x,portal=y,multipath=y";
@@ -199,8 +206,11 @@ TEST(ArgvDisk, BlockScriptDisksNeedPreparedDevices) {
   f.disks.clear();
   EXPECT_EQ(buildError(c, f).code, TranslateErrc::kMissingHostFact);
 
+  EXPECT_TRUE(diskNeedsBlockScript(drbd));
   auto scripted = disk("/srv/thing", "xvdb");
   scripted.script = "block-custom";
+  EXPECT_TRUE(diskNeedsBlockScript(scripted));
+  EXPECT_FALSE(diskNeedsBlockScript(disk("/srv/plain", "xvdc")));
   c.disks = {scripted};
   f = facts(c);
   f.disks[0].path.clear();

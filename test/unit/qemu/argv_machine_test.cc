@@ -173,10 +173,10 @@ TEST(ArgvMachine, Firmware) {
   Argv argv = build(c);
   EXPECT_EQ(values(argv, "-blockdev"),
             (std::vector<std::string>{
-                R"({"driver":"file","filename":"/usr/share/OVMF/OVMF_CODE_4M.fd",)"
-                R"("node-name":"fw-code","read-only":true})",
-                R"({"driver":"file","filename":"/run/xenia/domain/7/ovmf-vars.fd",)"
-                R"("node-name":"fw-vars","read-only":false})"}));
+                R"({"node-name":"fw-code","driver":"file",)"
+                R"("filename":"/usr/share/OVMF/OVMF_CODE_4M.fd","read-only":true})",
+                R"({"node-name":"fw-vars","driver":"file",)"
+                R"("filename":"/run/xenia/domain/7/ovmf-vars.fd","read-only":false})"}));
   EXPECT_EQ(values(argv, "-machine"),
             std::vector<std::string>{
                 "pc-i440fx-7.2,acpi=on,hpet=off,vmport=off,pflash0=fw-code,pflash1=fw-vars"});

@@ -6,6 +6,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "qemu/argv/argv.h"
+
 namespace xenia::qemu::testdata {
 
 std::string capsDir() { return std::string(XENIA_SOURCE_DIR) + "/test/data/qemu-caps"; }
@@ -44,7 +46,7 @@ HostFacts goldenFacts(const config::DomainConfig& cfg) {
   }
   for (const auto& d : cfg.disks) {
     DiskFacts df;
-    if (d.backend == config::DiskBackend::kDrbd || !d.script.empty()) {
+    if (diskNeedsBlockScript(d)) {
       df.path = "/dev/xenia-block/" + d.vdev;
     }
     f.disks.push_back(df);
