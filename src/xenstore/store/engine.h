@@ -107,6 +107,12 @@ class Engine {
   void restoreNode(std::string_view path, std::string_view value,
                    const std::vector<std::string>& perms);
   void restoreDomain(DomId domid);
+  // The whole committed state as journal calls, in an order restoreNode()/
+  // restoreDomain() replay exactly: introduced domains, the special watch
+  // nodes' permissions ("@introduceDomain"...), then every node parents
+  // first, siblings in creation order. For compacting a journal without
+  // keeping a second copy of the store.
+  void snapshot(Journal& out) const;
 
   const Quotas& quotas() const;
   // The quotas that apply to one domain: the global ones with any per-domain

@@ -102,16 +102,22 @@ Status createNode(Req& r, std::string_view path, std::string_view value) {
   // Find the nearest existing ancestor (C construct_node walks up).
   NodeRef anc;
   std::string_view ancPath = path;
-  do {
-    ancPath = parentPath(ancPath);
-    Status st = readNode(r, ancPath, anc);
-    if (!st) {
-      break;
-    }
-    if (*st != Err::ENOENT_ || ancPath == "/") {
-      return st;
-    }
-  } while (true);
+  if (!r.tx) {
+    size_t len = 0;
+    s.tree.find(path, &anc.base, &len);
+    ancPath = path.substr(0, len);
+  } else {
+    do {
+      ancPath = parentPath(ancPath);
+      Status st = readNode(r, ancPath, anc);
+      if (!st) {
+        break;
+      }
+      if (*st != Err::ENOENT_ || ancPath == "/") {
+        return st;
+      }
+    } while (true);
+  }
 
   // The names to create, each with the length of its full path.
   size_t start = ancPath.size() == 1 ? 1 : ancPath.size() + 1;

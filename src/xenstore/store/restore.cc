@@ -1,6 +1,8 @@
 // Rebuilding state from a journal before any connection exists: nodes (with
 // missing parents) and introduced domains, without events, quotas or
-// journal calls.
+// journal calls; and the reverse, a snapshot of the state as journal calls.
+#include <algorithm>
+
 #include "xenstore/store/path.h"
 #include "xenstore/store/state.h"
 
@@ -61,5 +63,52 @@ void Engine::restoreNode(std::string_view path, std::string_view value,
 }
 
 void Engine::restoreDomain(DomId domid) { impl_->domainRecord(domid).introduced = true; }
+
+void Engine::snapshot(Journal& out) const {
+  const Impl& s = *impl_;
+  std::vector<DomId> doms;
+  for (const auto& [id, d] : s.domains) {
+    if (d.introduced && id != kDom0) {
+      doms.push_back(id);
+    }
+  }
+  std::sort(doms.begin(), doms.end());
+  for (DomId id : doms) {
+    out.domainIntroduced(id);
+  }
+  std::vector<std::string> perms;
+  auto permStrings = [&perms](const PermList& l) -> const std::vector<std::string>& {
+    perms.clear();
+    for (uint32_t i = 0; i < l.size(); ++i) {
+      formatPerm(l.get(i), perms.emplace_back());
+    }
+    return perms;
+  };
+  out.nodeWritten("@introduceDomain", {}, permStrings(s.introducePerms));
+  out.nodeWritten("@releaseDomain", {}, permStrings(s.releasePerms));
+  // Pre-order with one path buffer: every node visited between a node and
+  // its next sibling lies below it, so the buffer still starts with the
+  // parent's path when a sibling is popped.
+  std::string path;
+  std::vector<std::pair<const Node*, size_t>> stack{{s.tree.root(), 0}};
+  std::vector<const Node*> kids;
+  while (!stack.empty()) {
+    auto [n, parentLen] = stack.back();
+    stack.pop_back();
+    path.resize(parentLen);
+    if (parentLen != 1) {
+      path.push_back('/');
+    }
+    path.append(n->name());
+    out.nodeWritten(path, n->value(), permStrings(n->perms()));
+    kids.clear();
+    for (const Node* c = n->firstChild(); c; c = c->nextSibling()) {
+      kids.push_back(c);
+    }
+    for (auto it = kids.rbegin(); it != kids.rend(); ++it) {
+      stack.emplace_back(*it, path.size());
+    }
+  }
+}
 
 }  // namespace xenia::xs

@@ -89,6 +89,14 @@ struct Tx {
 };
 
 struct Conn {
+  Conn() = default;
+  Conn(const Conn&) = delete;
+  Conn& operator=(const Conn&) = delete;
+  ~Conn() {
+    for (Watch* w : watches) {
+      delete w;
+    }
+  }
   ConnId id = 0;
   DomId domid = 0;
   bool priv = false;

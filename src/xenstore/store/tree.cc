@@ -174,9 +174,10 @@ Node* Tree::child(const Node* parent, std::string_view name) const {
   return nullptr;
 }
 
-Node* Tree::find(std::string_view path, Node** deepest) const {
+Node* Tree::find(std::string_view path, Node** deepest, size_t* deepestLen) const {
   Node* n = root_;
   size_t i = 1;  // skip the leading "/"
+  size_t matched = 1;
   while (i < path.size()) {
     size_t slash = path.find('/', i);
     if (slash == std::string_view::npos) {
@@ -184,18 +185,19 @@ Node* Tree::find(std::string_view path, Node** deepest) const {
     }
     Node* c = child(n, path.substr(i, slash - i));
     if (!c) {
-      if (deepest) {
-        *deepest = n;
-      }
-      return nullptr;
+      break;
     }
     n = c;
+    matched = slash;
     i = slash + 1;
   }
   if (deepest) {
     *deepest = n;
   }
-  return n;
+  if (deepestLen) {
+    *deepestLen = matched;
+  }
+  return i >= path.size() ? n : nullptr;
 }
 
 void Tree::link(Node* parent, Node* n) {

@@ -79,8 +79,9 @@ class Tree {
 
   Node* root() const { return root_; }
   // Node at an absolute, valid path, or nullptr. If deepest is given it
-  // receives the deepest existing node on the way (at least the root).
-  Node* find(std::string_view path, Node** deepest = nullptr) const;
+  // receives the deepest existing node on the way (at least the root) and
+  // deepestLen the length of that node's path.
+  Node* find(std::string_view path, Node** deepest = nullptr, size_t* deepestLen = nullptr) const;
   Node* child(const Node* parent, std::string_view name) const;
   // Appends a new, empty child (name must not exist yet).
   Node* addChild(Node* parent, std::string_view name);
