@@ -331,6 +331,9 @@ Expected<QemuCaps, CapsError> parseCaps(std::string_view text) {
       continue;
     }
     std::vector<std::string_view> w = splitWords(line);
+    if (w.empty()) {
+      continue;  // a blank line
+    }
     auto bad = [&](std::string_view why) {
       return unexpected(CapsError{fmt::format("caps:{}", lineNo), std::string(why)});
     };

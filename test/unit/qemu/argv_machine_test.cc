@@ -238,5 +238,14 @@ TEST(ArgvMachine, RequiredPlatformPieces) {
   EXPECT_EQ(buildError(c, f).code, TranslateErrc::kMissingHostFact);
 }
 
+TEST(ArgvMachine, HostFactsLayoutAndTapNames) {
+  HostFacts f = layoutHostFacts("/run/xenia/domain/12");
+  EXPECT_EQ(f.qmpSocket, "/run/xenia/domain/12/qmp.sock");
+  EXPECT_EQ(f.firmware.ovmfVars, "/run/xenia/domain/12/ovmf-vars.fd");
+  EXPECT_EQ(f.console.kind, ChardevSpec::Kind::kPty);
+  EXPECT_EQ(tapName(12, 3), "vif12.3");
+  EXPECT_EQ(formatArgs({"a", "b c"}), "a\nb c\n");
+}
+
 }  // namespace
 }  // namespace xenia::qemu

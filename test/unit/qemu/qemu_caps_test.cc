@@ -136,7 +136,7 @@ TEST(QemuCaps, ParseErrors) {
   bad = parseCaps("# nothing\ndevice e1000\n");
   ASSERT_FALSE(bad);
   EXPECT_EQ(bad.error().source, "caps");
-  auto ok = parseCaps("version 7.2\ndevice e1000\n");
+  auto ok = parseCaps("version 7.2\n   \ndevice e1000\n");
   ASSERT_TRUE(ok);
   EXPECT_EQ(ok->version, (QemuVersion{7, 2, 0}));
 }
