@@ -11,9 +11,11 @@
 
 #include <cstring>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <thread>
 
+#include "xenstore/server/options.h"
 #include "xs_harness.h"
 
 namespace xenia::xs::test {
@@ -220,6 +222,59 @@ TEST(XsServerBasic, BadOptionsAreRejected) {
   status = runProgram({xenstoredBinary(), "-N", "--rundir", dir.path(), "-Q", "bogus=1"});
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) != 0) << status;
   EXPECT_FALSE(exists(dir.file("socket")));
+}
+
+}  // namespace
+}  // namespace xenia::xs::test
+
+namespace xenia::xs::test {
+namespace {
+
+Expected<ServerOptions, OptionsExit> parse(std::vector<const char*> args,
+                                           std::map<std::string, std::string> env = {}) {
+  args.insert(args.begin(), "xenstored");
+  return parseOptions(int(args.size()), args.data(), [&env](const char* name) -> const char* {
+    auto it = env.find(name);
+    return it == env.end() ? nullptr : it->second.c_str();
+  });
+}
+
+TEST(XsServerOptions, SocketPathFollowsRundirThenEnvironment) {
+  EXPECT_EQ(parse({})->socketPath, "/var/run/xenstored/socket");
+  EXPECT_EQ(parse({}, {{"XENSTORED_RUNDIR", "/run/x"}})->socketPath, "/run/x/socket");
+  EXPECT_EQ(parse({}, {{"XENSTORED_RUNDIR", "/run/x"}, {"XENSTORED_PATH", "/p/sock"}})->socketPath,
+            "/p/sock");
+  EXPECT_EQ(parse({"--rundir", "/r"}, {{"XENSTORED_PATH", "/p/sock"}})->socketPath, "/r/socket");
+}
+
+TEST(XsServerOptions, QuotaFlagsUseCXenstoredSpelling) {
+  auto o = parse({"-E", "11", "-S", "222", "-W", "33", "-t", "4", "-A", "6", "-M", "700", "-K",
+                  "-Q", "outstanding=9", "-Q", "transaction-nodes=99", "-q", "memory=12345",
+                  "-N", "-F", "/tmp/pid", "-T", "/tmp/trace", "--persist", "/tmp/p", "-V"});
+  ASSERT_TRUE(o);
+  const Quotas& q = o->engine.quotas;
+  EXPECT_EQ(q.nodesPerDomain, 11u);
+  EXPECT_EQ(q.nodeSize, 222u);
+  EXPECT_EQ(q.watchesPerDomain, 33u);
+  EXPECT_EQ(q.transactionsPerDomain, 4u);
+  EXPECT_EQ(q.permissions, 6u);
+  EXPECT_EQ(q.pathMax, 700u);
+  EXPECT_EQ(q.outstanding, 9u);
+  EXPECT_EQ(q.transactionNodes, 99u);
+  EXPECT_EQ(q.memorySoft, 12345u);
+  EXPECT_TRUE(o->engine.keepOrphans);
+  EXPECT_TRUE(o->noFork);
+  EXPECT_TRUE(o->verbose);
+  EXPECT_EQ(o->pidFile, "/tmp/pid");
+  EXPECT_EQ(o->traceFile, "/tmp/trace");
+  EXPECT_EQ(o->persistDir, "/tmp/p");
+  EXPECT_FALSE(parse({"-Q", "outstanding"}));
+  EXPECT_FALSE(parse({"-Q", "nosuch=1"}));
+  EXPECT_FALSE(parse({"-E", "many"}));
+  auto help = parse({"--help"});
+  ASSERT_FALSE(help);
+  EXPECT_EQ(help.error().exitCode, 0);
+  EXPECT_NE(help.error().message.find("--persist"), std::string::npos);
 }
 
 }  // namespace
