@@ -148,17 +148,68 @@ Expected<FileJournal::LoadStats, std::string> FileJournal::load() {
   return stats;
 }
 
-void FileJournal::restoreInto(Engine& engine) const {
-  for (DomId d : image_.domains()) {
+std::vector<DomId> FileJournal::restoreInto(Engine& engine) {
+  std::vector<DomId> domains(image_.domains().begin(), image_.domains().end());
+  for (DomId d : domains) {
     engine.restoreDomain(d);
   }
   image_.forEachNode([&](const std::string& path, const persist::StoreImage::Node& n) {
     engine.restoreNode(path, n.value, n.perms);
   });
+  image_ = persist::StoreImage();
+  return domains;
 }
 
-Expected<Ok, std::string> FileJournal::writeFileAtomically(const std::string& name,
-                                                           const std::string& bytes) {
+namespace {
+
+// Streams Engine::snapshot() into a file as snapshot records.
+class SnapshotWriter : public Journal {
+ public:
+  explicit SnapshotWriter(int fd) : fd_(fd) {}
+  void nodeWritten(std::string_view path, std::string_view value,
+                   const std::vector<std::string>& perms) override {
+    persist::appendNode(buf_, path, value, perms);
+    added();
+  }
+  void domainIntroduced(DomId domid) override {
+    persist::appendDomain(buf_, RecordType::Domain, domid);
+    added();
+  }
+  // A snapshot only describes what exists.
+  void nodeRemoved(std::string_view) override {}
+  void domainReleased(DomId) override {}
+
+  bool finish() {
+    persist::appendEnd(buf_, count_);
+    flush();
+    return ok_;
+  }
+  size_t bytes() const { return bytes_; }
+
+ private:
+  void added() {
+    ++count_;
+    if (buf_.size() >= 1024 * 1024) {
+      flush();
+    }
+  }
+  void flush() {
+    ok_ = ok_ && writeAll(fd_, buf_.data(), buf_.size());
+    bytes_ += buf_.size();
+    buf_.clear();
+  }
+
+  int fd_;
+  std::string buf_;
+  uint64_t count_ = 0;
+  size_t bytes_ = 0;
+  bool ok_ = true;
+};
+
+}  // namespace
+
+template <class F>
+Expected<Ok, std::string> FileJournal::writeFileAtomically(const std::string& name, F&& fill) {
   std::string path = dir_ + "/" + name;
   std::string tmp = path + ".tmp";
   {
@@ -166,7 +217,7 @@ Expected<Ok, std::string> FileJournal::writeFileAtomically(const std::string& na
     if (!fd) {
       return unexpected(errnoText("Cannot create", tmp));
     }
-    if (!writeAll(fd.get(), bytes.data(), bytes.size()) || ::fsync(fd.get()) != 0) {
+    if (!fill(fd.get()) || ::fsync(fd.get()) != 0) {
       return unexpected(errnoText("Cannot write", tmp));
     }
   }
@@ -180,54 +231,62 @@ Expected<Ok, std::string> FileJournal::writeFileAtomically(const std::string& na
   return Ok{};
 }
 
-Expected<Ok, std::string> FileJournal::compact() {
-  // Anything buffered is already in the image, so the snapshot covers it.
+Expected<Ok, std::string> FileJournal::compact(const Engine& engine) {
+  // Anything buffered is already in the engine, so the snapshot covers it.
   pending_.clear();
   uint64_t epoch = epoch_ + 1;
-  std::string bytes;
-  persist::appendFileHeader(bytes, FileHeader{true, persist::kVersion, epoch});
-  image_.encode(bytes);
-  if (auto ok = writeFileAtomically("snapshot", bytes); !ok) {
-    return ok;
+  size_t snapshotBytes = 0;
+  auto wrote = writeFileAtomically("snapshot", [&](int fd) {
+    std::string hdr;
+    persist::appendFileHeader(hdr, FileHeader{true, persist::kVersion, epoch});
+    if (!writeAll(fd, hdr.data(), hdr.size())) {
+      return false;
+    }
+    SnapshotWriter w(fd);
+    engine.snapshot(w);
+    snapshotBytes = hdr.size() + w.bytes();
+    return w.finish();
+  });
+  if (!wrote) {
+    return wrote;
   }
-  snapshotBytes_ = bytes.size();
+  snapshotBytes_ = snapshotBytes;
   epoch_ = epoch;
-  bytes.clear();
-  persist::appendFileHeader(bytes, FileHeader{false, persist::kVersion, epoch});
-  if (auto ok = writeFileAtomically("journal", bytes); !ok) {
+  std::string hdr;
+  persist::appendFileHeader(hdr, FileHeader{false, persist::kVersion, epoch});
+  auto fresh = writeFileAtomically("journal", [&](int fd) {
+    return writeAll(fd, hdr.data(), hdr.size());
+  });
+  if (!fresh) {
     // The open journal is now older than the snapshot and would be ignored on
     // load: never append to it again.
     journal_.reset();
-    return ok;
+    return fresh;
   }
   std::string path = dir_ + "/journal";
   journal_.reset(::open(path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC));
   if (!journal_) {
     return unexpected(errnoText("Cannot open", path));
   }
-  journalBytes_ = bytes.size();
+  journalBytes_ = hdr.size();
   return Ok{};
 }
 
 void FileJournal::nodeWritten(std::string_view path, std::string_view value,
                               const std::vector<std::string>& perms) {
   persist::appendNode(pending_, path, value, perms);
-  image_.setNode(path, value, perms);
 }
 
 void FileJournal::nodeRemoved(std::string_view path) {
   persist::appendRemove(pending_, path);
-  image_.removeTree(path);
 }
 
 void FileJournal::domainIntroduced(DomId domid) {
   persist::appendDomain(pending_, RecordType::Domain, domid);
-  image_.addDomain(domid);
 }
 
 void FileJournal::domainReleased(DomId domid) {
   persist::appendDomain(pending_, RecordType::Release, domid);
-  image_.removeDomain(domid);
 }
 
 Expected<Ok, std::string> FileJournal::sync() {

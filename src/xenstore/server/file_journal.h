@@ -27,13 +27,15 @@ class FileJournal : public Journal {
   static Expected<std::unique_ptr<FileJournal>, std::string> open(const std::string& dir);
   ~FileJournal() override = default;
 
-  // Reads snapshot + journal into the in-memory image.
+  // Reads snapshot + journal into an in-memory image (start-up only).
   Expected<LoadStats, std::string> load();
   // Re-creates the loaded state in a fresh engine (domains first, then nodes
-  // parents-first in creation order).
-  void restoreInto(Engine& engine) const;
-  // Writes the image as a new snapshot and starts an empty journal.
-  Expected<Ok, std::string> compact();
+  // parents-first in creation order) and frees the image. Returns the
+  // restored domains, whose guest sockets the server re-creates.
+  std::vector<DomId> restoreInto(Engine& engine);
+  // Writes the engine's state (Engine::snapshot) as a new snapshot and starts
+  // an empty journal. No second copy of the store is kept in memory.
+  Expected<Ok, std::string> compact(const Engine& engine);
 
   // Journal (called by the engine): records are buffered until sync().
   void nodeWritten(std::string_view path, std::string_view value,
@@ -48,13 +50,14 @@ class FileJournal : public Journal {
   // True once the journal has grown well past the last snapshot.
   bool wantsCompaction() const;
 
-  const persist::StoreImage& image() const { return image_; }
   const std::string& dir() const { return dir_; }
 
  private:
   explicit FileJournal(std::string dir, UniqueFd lock);
-  Expected<Ok, std::string> writeFileAtomically(const std::string& name,
-                                                const std::string& bytes);
+  // Creates name.tmp, lets fill() write it, fsyncs, renames it to name and
+  // fsyncs the directory.
+  template <class F>
+  Expected<Ok, std::string> writeFileAtomically(const std::string& name, F&& fill);
 
   std::string dir_;
   UniqueFd lock_;
@@ -63,7 +66,7 @@ class FileJournal : public Journal {
   size_t journalBytes_ = 0;
   size_t snapshotBytes_ = 0;
   std::string pending_;
-  persist::StoreImage image_;
+  persist::StoreImage image_;  // only between load() and restoreInto()
 };
 
 }  // namespace xenia::xs

@@ -101,19 +101,19 @@ Expected<Ok, std::string> Server::init() {
     if (!stats) {
       return unexpected(stats.error());
     }
-    journal_->restoreInto(*engine_);
+    std::vector<DomId> domains = journal_->restoreInto(*engine_);
     log_->info("Restored {} nodes and {} domains from {} ({} snapshot + {} journal records).",
-               journal_->image().nodeCount(), journal_->image().domains().size(),
-               options_.persistDir, stats->snapshotRecords, stats->journalRecords);
+               engine_->nodeCount(), domains.size(), options_.persistDir,
+               stats->snapshotRecords, stats->journalRecords);
     if (stats->tornBytes > 0) {
       log_->warn("Dropped {} bytes of a torn or damaged journal tail in {}.", stats->tornBytes,
                  options_.persistDir);
     }
-    if (auto ok = journal_->compact(); !ok) {
+    if (auto ok = journal_->compact(*engine_); !ok) {
       return ok;
     }
     engine_->setJournal(journal_.get());
-    for (DomId d : journal_->image().domains()) {
+    for (DomId d : domains) {
       domainIntroduced(d);
     }
   }
@@ -191,7 +191,7 @@ int Server::run() {
     runCloses();
     graveyard_.clear();
     if (journal_ && journal_->wantsCompaction()) {
-      if (auto ok = journal_->compact(); !ok) {
+      if (auto ok = journal_->compact(*engine_); !ok) {
         log_->critical("Journal compaction failed: {} Stopping.", ok.error());
         exitCode_ = 1;
         break;
