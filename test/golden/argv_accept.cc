@@ -458,7 +458,7 @@ class QmpLine {
       return std::nullopt;
     }
     for (;;) {
-      auto line = readLine(10000);
+      auto line = readLine(30000);
       if (!line) {
         return std::nullopt;
       }
@@ -552,7 +552,8 @@ std::string runCase(const std::string& name, const Argv& golden, const std::stri
   int status = 0;
   bool exited = false;
   int qmpFd = -1;
-  for (int i = 0; i < 1000 && qmpFd < 0; ++i) {  // up to 10 s
+  // Generous limits: CI machines may be busy compiling in parallel.
+  for (int i = 0; i < 3000 && qmpFd < 0; ++i) {  // up to 30 s
     if (waitpid(pid, &status, WNOHANG) == pid) {
       exited = true;
       break;
@@ -568,7 +569,7 @@ std::string runCase(const std::string& name, const Argv& golden, const std::stri
     problem = "QMP socket never accepted a connection";
   } else {
     QmpLine qmp(qmpFd);
-    auto greeting = qmp.readLine(10000);
+    auto greeting = qmp.readLine(30000);
     auto caps = qmp.execute("qmp_capabilities");
     auto st = qmp.execute("query-status");
     if (!greeting || !caps || !st) {
@@ -579,12 +580,12 @@ std::string runCase(const std::string& name, const Argv& golden, const std::stri
     qmp.execute("quit");
   }
   if (!exited) {
-    for (int i = 0; i < 200; ++i) {
+    for (int i = 0; i < 3000; ++i) {  // up to 30 s
       if (waitpid(pid, &status, WNOHANG) == pid) {
         exited = true;
         break;
       }
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
     if (!exited) {
       kill(pid, SIGKILL);
