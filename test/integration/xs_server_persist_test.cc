@@ -121,6 +121,39 @@ TEST(XsServerPersist, RestartCompactsAndReleaseIsRemembered) {
   EXPECT_FALSE(g.connected());
 }
 
+TEST(XsServerPersist, JournalIsCompactedWhileRunning) {
+  PersistSetup s;
+  auto d = Daemon::start(s.run.path(), {"--persist", s.store.path(), "--journal-limit", "65536"});
+  ASSERT_TRUE(d);
+  RawClient c(d->socket());
+  // Pipelined bursts: each is journaled with one sync per loop iteration.
+  std::string value(1000, 'z');
+  constexpr uint32_t kKeys = 400;
+  for (int round = 0; round < 3; ++round) {
+    std::string burst;
+    for (uint32_t i = 0; i < kKeys; ++i) {
+      appendMessage(burst, uint32_t(MsgType::Write), i + 1, 0,
+                    nul({"/big/k" + std::to_string(i)}) + value + char('0' + round));
+    }
+    ASSERT_TRUE(c.sendRaw(burst));
+    for (uint32_t i = 0; i < kKeys; ++i) {
+      auto r = c.recv();
+      ASSERT_TRUE(r);
+      ASSERT_EQ(r->text(), "OK");
+    }
+  }
+  // 1.2 MB were journaled; compaction kept the journal near its limit.
+  EXPECT_LT(fileSize(s.store.file("journal")), off_t(3 * kKeys * 1000));
+  EXPECT_GT(fileSize(s.store.file("snapshot")), off_t(kKeys * 1000));
+  d->killAndWait(SIGKILL);
+  d = s.start();
+  ASSERT_TRUE(d);
+  RawClient after(d->socket());
+  for (uint32_t i = 0; i < kKeys; ++i) {
+    ASSERT_EQ(after.read("/big/k" + std::to_string(i)), value + '2');
+  }
+}
+
 TEST(XsServerPersist, TornJournalTailIsTolerated) {
   PersistSetup s;
   auto d = s.start();

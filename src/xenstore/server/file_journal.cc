@@ -19,9 +19,6 @@ using persist::FileHeader;
 using persist::Record;
 using persist::RecordType;
 
-// Compaction starts once the journal exceeds both this and twice the snapshot.
-constexpr size_t kMinCompactBytes = 16 * 1024 * 1024;
-
 std::string errnoText(const std::string& what, const std::string& path) {
   return what + " " + path + ": " + std::strerror(errno) + ".";
 }
@@ -70,10 +67,11 @@ bool readFile(const std::string& path, std::string& out, std::string& error) {
 
 }  // namespace
 
-FileJournal::FileJournal(std::string dir, UniqueFd lock)
-    : dir_(std::move(dir)), lock_(std::move(lock)) {}
+FileJournal::FileJournal(std::string dir, UniqueFd lock, size_t compactBytes)
+    : dir_(std::move(dir)), lock_(std::move(lock)), compactBytes_(compactBytes) {}
 
-Expected<std::unique_ptr<FileJournal>, std::string> FileJournal::open(const std::string& dir) {
+Expected<std::unique_ptr<FileJournal>, std::string> FileJournal::open(const std::string& dir,
+                                                                      size_t compactBytes) {
   if (auto made = makeDirs(dir, 0700); !made) {
     return unexpected(made.error());
   }
@@ -85,7 +83,7 @@ Expected<std::unique_ptr<FileJournal>, std::string> FileJournal::open(const std:
   if (::flock(lock.get(), LOCK_EX | LOCK_NB) != 0) {
     return unexpected("Persistence directory " + dir + " is in use by another daemon.");
   }
-  return std::unique_ptr<FileJournal>(new FileJournal(dir, std::move(lock)));
+  return std::unique_ptr<FileJournal>(new FileJournal(dir, std::move(lock), compactBytes));
 }
 
 Expected<FileJournal::LoadStats, std::string> FileJournal::load() {
@@ -311,7 +309,7 @@ Expected<Ok, std::string> FileJournal::sync() {
 }
 
 bool FileJournal::wantsCompaction() const {
-  return journalBytes_ > std::max(kMinCompactBytes, 2 * snapshotBytes_);
+  return journalBytes_ > std::max(compactBytes_, 2 * snapshotBytes_);
 }
 
 }  // namespace xenia::xs

@@ -24,7 +24,9 @@ class FileJournal : public Journal {
   };
 
   // Creates DIR if needed and locks it (one daemon per directory).
-  static Expected<std::unique_ptr<FileJournal>, std::string> open(const std::string& dir);
+  // compactBytes: see wantsCompaction().
+  static Expected<std::unique_ptr<FileJournal>, std::string> open(const std::string& dir,
+                                                                  size_t compactBytes);
   ~FileJournal() override = default;
 
   // Reads snapshot + journal into an in-memory image (start-up only).
@@ -47,13 +49,13 @@ class FileJournal : public Journal {
   bool dirty() const { return !pending_.empty(); }
   // Appends the buffered records and fdatasyncs the journal.
   Expected<Ok, std::string> sync();
-  // True once the journal has grown well past the last snapshot.
+  // True once the journal exceeds both compactBytes and twice the snapshot.
   bool wantsCompaction() const;
 
   const std::string& dir() const { return dir_; }
 
  private:
-  explicit FileJournal(std::string dir, UniqueFd lock);
+  FileJournal(std::string dir, UniqueFd lock, size_t compactBytes);
   // Creates name.tmp, lets fill() write it, fsyncs, renames it to name and
   // fsyncs the directory.
   template <class F>
@@ -65,6 +67,7 @@ class FileJournal : public Journal {
   uint64_t epoch_ = 0;
   size_t journalBytes_ = 0;
   size_t snapshotBytes_ = 0;
+  size_t compactBytes_;
   std::string pending_;
   persist::StoreImage image_;  // only between load() and restoreInto()
 };

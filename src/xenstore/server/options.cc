@@ -81,6 +81,8 @@ Expected<ServerOptions, OptionsExit> parseOptions(int argc, const char* const* a
   app.add_option("--rundir", rundir, "Directory of the socket and guest sockets.");
   app.add_option("--persist", o.persistDir, "Keep the store in DIR across restarts.");
   app.add_option("--log-file", o.logFile, "Log to FILE instead of stderr.");
+  app.add_option("--journal-limit", o.journalLimitBytes,
+                 "Compact the --persist journal once it exceeds this many bytes.");
   app.add_option("--max-output", o.maxOutputBytes,
                  "Close a connection whose unread output exceeds this many bytes.");
 

@@ -26,6 +26,9 @@ struct ServerOptions {
   // A connection whose unsent output exceeds this is closed (watch events it
   // does not read). Replies are throttled well below it (kOutputSoftLimit).
   size_t maxOutputBytes = 1024 * 1024;
+  // The journal is compacted into a new snapshot once it exceeds both this
+  // and twice the last snapshot.
+  size_t journalLimitBytes = 16 * 1024 * 1024;
   // Connections accepted per guest socket at once; more are refused.
   size_t maxGuestConnections = 16;
 };

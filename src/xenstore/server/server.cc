@@ -92,7 +92,7 @@ Expected<Ok, std::string> Server::init() {
   }
 
   if (!options_.persistDir.empty()) {
-    auto journal = FileJournal::open(options_.persistDir);
+    auto journal = FileJournal::open(options_.persistDir, options_.journalLimitBytes);
     if (!journal) {
       return unexpected(journal.error());
     }
