@@ -11,6 +11,9 @@ pkgs=(
   libgtest-dev libgmock-dev libbenchmark-dev libsqlite3-dev zlib1g-dev
   # runtime: guests and their tools
   qemu-system-x86 qemu-utils busybox-static cpio iproute2
+  # QEMU parts the argv translation uses: OVMF firmware, iSCSI/curl block
+  # drivers, the SDL display (modules Debian ships as Recommends)
+  ovmf qemu-block-extra qemu-system-gui
   # compatibility tests: Debian's XenStore clients and Xen's own daemons
   xenstore-utils xen-utils-4.17
 )
