@@ -48,9 +48,10 @@ struct Digits {
 // precision < 0: shortest round-trip; otherwise that many significant digits.
 Digits toDigits(double v, int precision) {
   char buf[64];
-  std::to_chars_result r = precision < 0
-      ? std::to_chars(buf, buf + sizeof buf, v, std::chars_format::scientific)
-      : std::to_chars(buf, buf + sizeof buf, v, std::chars_format::scientific, precision - 1);
+  std::to_chars_result r =
+      precision < 0
+          ? std::to_chars(buf, buf + sizeof buf, v, std::chars_format::scientific)
+          : std::to_chars(buf, buf + sizeof buf, v, std::chars_format::scientific, precision - 1);
   std::string_view text(buf, r.ptr - buf);
   Digits d;
   size_t e = text.find('e');

@@ -71,8 +71,7 @@ struct SxpLimits {
 // with \a \b \t \n \v \f \r \\ \' \" \xHH \ooo escapes; an atom runs until
 // whitespace, `#` or one of "{}()<>[];"; a stray `)` is an error; Ctrl-D
 // ends input. Errors carry file:line:col.
-Expected<std::vector<Sexp>, ParseError> readSxpAll(std::string_view text,
-                                                   std::string_view fileName,
+Expected<std::vector<Sexp>, ParseError> readSxpAll(std::string_view text, std::string_view fileName,
                                                    const SxpLimits& limits = {});
 // Exactly one value (trailing comments/whitespace allowed).
 Expected<Sexp, ParseError> readSxp(std::string_view text, std::string_view fileName,

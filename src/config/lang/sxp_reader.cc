@@ -40,8 +40,9 @@ class Reader {
 
   Expected<std::vector<Sexp>, ParseError> run() {
     if (text_.size() > limits_.maxInputBytes) {
-      return fail(1, 1, "input too large (" + std::to_string(text_.size()) + " bytes, limit " +
-                            std::to_string(limits_.maxInputBytes) + ")");
+      return fail(1, 1,
+                  "input too large (" + std::to_string(text_.size()) + " bytes, limit " +
+                      std::to_string(limits_.maxInputBytes) + ")");
     }
     while (pos_ < text_.size()) {
       char c = text_[pos_];
@@ -53,8 +54,8 @@ class Reader {
         }
       } else if (c == '(') {
         if (static_cast<int>(stack_.size()) >= limits_.maxDepth) {
-          return fail(line_, col_, "lists nested deeper than " +
-                                       std::to_string(limits_.maxDepth) + " levels");
+          return fail(line_, col_,
+                      "lists nested deeper than " + std::to_string(limits_.maxDepth) + " levels");
         }
         Sexp list = Sexp::makeList();
         list.line = line_;
@@ -182,15 +183,34 @@ class Reader {
       char e = text_[pos_];
       advance();
       switch (e) {
-        case 'a': s.atom += '\a'; continue;
-        case 'b': s.atom += '\b'; continue;
-        case 't': s.atom += '\t'; continue;
-        case 'n': s.atom += '\n'; continue;
-        case 'v': s.atom += '\v'; continue;
-        case 'f': s.atom += '\f'; continue;
-        case 'r': s.atom += '\r'; continue;
-        case '\\': case '\'': case '"': s.atom += e; continue;
-        default: break;
+        case 'a':
+          s.atom += '\a';
+          continue;
+        case 'b':
+          s.atom += '\b';
+          continue;
+        case 't':
+          s.atom += '\t';
+          continue;
+        case 'n':
+          s.atom += '\n';
+          continue;
+        case 'v':
+          s.atom += '\v';
+          continue;
+        case 'f':
+          s.atom += '\f';
+          continue;
+        case 'r':
+          s.atom += '\r';
+          continue;
+        case '\\':
+        case '\'':
+        case '"':
+          s.atom += e;
+          continue;
+        default:
+          break;
       }
       if (e == 'x') {
         int val = 0;
@@ -237,8 +257,7 @@ class Reader {
 
 }  // namespace
 
-Expected<std::vector<Sexp>, ParseError> readSxpAll(std::string_view text,
-                                                   std::string_view fileName,
+Expected<std::vector<Sexp>, ParseError> readSxpAll(std::string_view text, std::string_view fileName,
                                                    const SxpLimits& limits) {
   return Reader(text, fileName, limits).run();
 }
@@ -255,7 +274,8 @@ Expected<Sexp, ParseError> readSxp(std::string_view text, std::string_view fileN
   if (all->size() > 1) {
     const Sexp& extra = (*all)[1];
     return unexpected(ParseError{SourceLoc{std::string(fileName), extra.line, extra.col},
-                                 "unexpected value after the first expression", {}});
+                                 "unexpected value after the first expression",
+                                 {}});
   }
   return std::move((*all)[0]);
 }

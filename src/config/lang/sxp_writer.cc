@@ -25,9 +25,7 @@ bool sxpAtomIsBare(std::string_view atom) {
 
 namespace {
 
-std::string showAtom(const std::string& atom) {
-  return sxpAtomIsBare(atom) ? atom : pyRepr(atom);
-}
+std::string showAtom(const std::string& atom) { return sxpAtomIsBare(atom) ? atom : pyRepr(atom); }
 
 void showInto(const Sexp& s, std::string& out) {
   if (!s.isList) {
@@ -49,10 +47,10 @@ void showInto(const Sexp& s, std::string& out) {
 struct Item {
   enum Kind { kString, kBreak, kBlock } kind;
   int width = 0;
-  std::string text;                         // kString
-  int indent = 0;                           // kBreak: extra indent; kBlock: set when printed
-  int space = 0;                            // kBreak: width up to the next break
-  bool broken = false;                      // kBlock
+  std::string text;                            // kString
+  int indent = 0;                              // kBreak: extra indent; kBlock: set when printed
+  int space = 0;                               // kBreak: width up to the next break
+  bool broken = false;                         // kBlock
   std::vector<std::unique_ptr<Item>> content;  // kBlock
 };
 

@@ -72,7 +72,9 @@ struct ConfigFile {
 
   const Assignment* find(const std::string& name) const {
     for (const auto& e : entries) {
-      if (e.name == name) return &e;
+      if (e.name == name) {
+        return &e;
+      }
     }
     return nullptr;
   }

@@ -25,8 +25,7 @@ std::vector<const XendConfigEntry*> XendConfig::findAll(std::string_view key) co
   return out;
 }
 
-Expected<XendConfig, ParseError> parseXendConfig(std::string_view text,
-                                                 std::string_view fileName) {
+Expected<XendConfig, ParseError> parseXendConfig(std::string_view text, std::string_view fileName) {
   auto forms = readSxpAll(text, fileName);
   if (!forms) {
     return unexpected(forms.error());
@@ -36,9 +35,9 @@ Expected<XendConfig, ParseError> parseXendConfig(std::string_view text,
   for (Sexp& f : *forms) {
     SourceLoc loc{std::string(fileName), f.line, f.col};
     if (!f.isList) {
-      return unexpected(ParseError{
-          loc, "expected a (key value) form, found the bare word " + writeSxp(f),
-          "every setting is written in parentheses, e.g. (xend-relocation-server yes)"});
+      return unexpected(
+          ParseError{loc, "expected a (key value) form, found the bare word " + writeSxp(f),
+                     "every setting is written in parentheses, e.g. (xend-relocation-server yes)"});
     }
     if (f.items.empty() || f.items[0].isList) {
       return unexpected(ParseError{loc, "expected a (key value) form, found " + writeSxp(f),

@@ -50,9 +50,8 @@ class Parser {
 
  private:
   Flow syntax(const Token& t, const char* expecting) {
-    problems_.push_back(xl::problemAt(
-        t, std::string("syntax error, unexpected ") + xl::tokName(t.kind) + ", expecting " +
-               expecting));
+    problems_.push_back(xl::problemAt(t, std::string("syntax error, unexpected ") +
+                                             xl::tokName(t.kind) + ", expecting " + expecting));
     bad_ = t;
     return Flow::kRecover;
   }
@@ -62,23 +61,35 @@ class Parser {
   void parseFile() {
     while (true) {
       Token t = lex_.next();
-      if (t.kind == Tok::kEnd) return;
-      if (t.kind == Tok::kNewline || t.kind == Tok::kSemi) continue;
-      Flow f = t.kind == Tok::kIdent ? parseAssignment(t)
-                                     : syntax(t, "$end or IDENT or NEWLINE or ';'");
+      if (t.kind == Tok::kEnd) {
+        return;
+      }
+      if (t.kind == Tok::kNewline || t.kind == Tok::kSemi) {
+        continue;
+      }
+      Flow f =
+          t.kind == Tok::kIdent ? parseAssignment(t) : syntax(t, "$end or IDENT or NEWLINE or ';'");
       if (f == Flow::kOk) {
         Token after = lex_.next();
-        if (after.kind == Tok::kEnd) return;
-        if (after.kind == Tok::kNewline || after.kind == Tok::kSemi) continue;
+        if (after.kind == Tok::kEnd) {
+          return;
+        }
+        if (after.kind == Tok::kNewline || after.kind == Tok::kSemi) {
+          continue;
+        }
         // Default reduction to `file`, then state 1 wants $end; popping
         // finds no state that shifts `error`, so bison aborts.
         syntax(after, "$end");
         return;
       }
-      if (f == Flow::kAbort) return;
+      if (f == Flow::kAbort) {
+        return;
+      }
       Token skip = bad_;
       while (skip.kind != Tok::kNewline) {
-        if (skip.kind == Tok::kEnd) return;
+        if (skip.kind == Tok::kEnd) {
+          return;
+        }
         skip = lex_.next();
       }
     }
@@ -86,12 +97,16 @@ class Parser {
 
   Flow parseAssignment(const Token& ident) {
     Token op = lex_.next();
-    if (op.kind != Tok::kEq && op.kind != Tok::kOpAdd) return syntax(op, "+= or '='");
+    if (op.kind != Tok::kEq && op.kind != Tok::kOpAdd) {
+      return syntax(op, "+= or '='");
+    }
     Token t = lex_.next();
     Value v;
     Token last;
     Flow f = parseValue(t, v, last, 0);
-    if (f != Flow::kOk) return f;
+    if (f != Flow::kOk) {
+      return f;
+    }
     // libxlu keeps atoms as text; `+=` concatenates that text.
     std::string text = t.kind == Tok::kNumber ? std::string(t.text) : t.str;
     store(ident, op.kind == Tok::kOpAdd, std::move(v), std::move(text), last);
@@ -104,7 +119,9 @@ class Parser {
 
   Token skipNewlines() {
     Token u = lex_.next();
-    while (u.kind == Tok::kNewline) u = lex_.next();
+    while (u.kind == Tok::kNewline) {
+      u = lex_.next();
+    }
     return u;
   }
 
@@ -122,7 +139,9 @@ class Parser {
       last = t;
       return Flow::kOk;
     }
-    if (t.kind != Tok::kLBracket) return syntax(t, "STRING or NUMBER or '['");
+    if (t.kind != Tok::kLBracket) {
+      return syntax(t, "STRING or NUMBER or '['");
+    }
     if (depth >= kMaxListDepth) {
       problems_.push_back(xl::problemAt(
           t, "lists nested deeper than " + std::to_string(kMaxListDepth) + " levels"));
@@ -135,13 +154,19 @@ class Parser {
       Value item;
       Token itemLast;
       Flow f = parseValue(u, item, itemLast, depth + 1);
-      if (f != Flow::kOk) return f;
+      if (f != Flow::kOk) {
+        return f;
+      }
       items.push_back(std::move(item));
       u = skipNewlines();  // states 23/26 and 30/31
-      if (u.kind != Tok::kComma) break;  // default reductions down to state 24
+      if (u.kind != Tok::kComma) {
+        break;  // default reductions down to state 24
+      }
       u = skipNewlines();  // states 28/29: another value or the end of the list
     }
-    if (u.kind != Tok::kRBracket) return syntax(u, "']'");
+    if (u.kind != Tok::kRBracket) {
+      return syntax(u, "']'");
+    }
     v.v = std::move(items);
     last = u;
     return Flow::kOk;
@@ -161,25 +186,32 @@ class Parser {
 
   // xlu__cfg_set_store: does nothing once an error has been seen.
   void store(const Token& ident, bool append, Value v, std::string text, const Token& last) {
-    if (!problems_.empty()) return;
+    if (!problems_.empty()) {
+      return;
+    }
     SourceLoc loc{std::string(file_), ident.line, ident.col};
     std::string name(ident.text);
     Assignment* prev = nullptr;
     for (auto& e : entries_) {
-      if (e.name == name) prev = &e;
+      if (e.name == name) {
+        prev = &e;
+      }
     }
     if (append) {
       bool isList = std::holds_alternative<List>(v.v);
-      if (!isList) v.v = text;
+      if (!isList) {
+        v.v = text;
+      }
       if (prev) {
         if (std::holds_alternative<List>(prev->value.v) != isList) {
-          problems_.push_back(
-              xl::problemAt(last, "can't add [list] to \"string\" or vice versa"));
+          problems_.push_back(xl::problemAt(last, "can't add [list] to \"string\" or vice versa"));
           return;
         }
         if (isList) {
           List merged = std::get<List>(prev->value.v);
-          for (auto& x : std::get<List>(v.v)) merged.push_back(std::move(x));
+          for (auto& x : std::get<List>(v.v)) {
+            merged.push_back(std::move(x));
+          }
           v.v = std::move(merged);
         } else {
           text = atomText_[name] + text;

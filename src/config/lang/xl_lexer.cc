@@ -17,17 +17,28 @@ bool isNumberChar(char c) { return isDigit(c) || (c >= 'a' && c <= 'f') || c == 
 
 const char* tokName(Tok t) {
   switch (t) {
-    case Tok::kEnd: return "$end";
-    case Tok::kIdent: return "IDENT";
-    case Tok::kString: return "STRING";
-    case Tok::kNumber: return "NUMBER";
-    case Tok::kNewline: return "NEWLINE";
-    case Tok::kOpAdd: return "+=";
-    case Tok::kEq: return "'='";
-    case Tok::kSemi: return "';'";
-    case Tok::kLBracket: return "'['";
-    case Tok::kRBracket: return "']'";
-    case Tok::kComma: return "','";
+    case Tok::kEnd:
+      return "$end";
+    case Tok::kIdent:
+      return "IDENT";
+    case Tok::kString:
+      return "STRING";
+    case Tok::kNumber:
+      return "NUMBER";
+    case Tok::kNewline:
+      return "NEWLINE";
+    case Tok::kOpAdd:
+      return "+=";
+    case Tok::kEq:
+      return "'='";
+    case Tok::kSemi:
+      return "';'";
+    case Tok::kLBracket:
+      return "'['";
+    case Tok::kRBracket:
+      return "']'";
+    case Tok::kComma:
+      return "','";
   }
   return "?";
 }
@@ -39,7 +50,9 @@ Problem problemAt(const Token& t, std::string message, std::string hint) {
     text.remove_suffix(1);
     nl = text.empty();
   }
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) {
+    text.remove_suffix(1);
+  }
   return Problem{t.line, t.col, std::string(text), nl, std::move(message), std::move(hint)};
 }
 
@@ -55,7 +68,9 @@ void Lexer::step() {
 
 Token Lexer::next() {
   while (true) {
-    while (pos_ < text_.size() && (text_[pos_] == ' ' || text_[pos_] == '\t')) step();
+    while (pos_ < text_.size() && (text_[pos_] == ' ' || text_[pos_] == '\t')) {
+      step();
+    }
     Token tok;
     tok.line = line_;
     tok.col = col_;
@@ -71,21 +86,38 @@ Token Lexer::next() {
     };
     char c = text_[pos_];
     if (isLower(c)) {
-      while (pos_ < text_.size() && isIdentChar(text_[pos_])) step();
+      while (pos_ < text_.size() && isIdentChar(text_[pos_])) {
+        step();
+      }
       return finish(Tok::kIdent);
     }
     if (isDigit(c)) {
-      while (pos_ < text_.size() && isNumberChar(text_[pos_])) step();
+      while (pos_ < text_.size() && isNumberChar(text_[pos_])) {
+        step();
+      }
       return finish(Tok::kNumber);
     }
     switch (c) {
-      case ',': step(); return finish(Tok::kComma);
-      case '[': step(); return finish(Tok::kLBracket);
-      case ']': step(); return finish(Tok::kRBracket);
-      case ';': step(); return finish(Tok::kSemi);
-      case '=': step(); return finish(Tok::kEq);
-      case '\n': step(); return finish(Tok::kNewline);
-      default: break;
+      case ',':
+        step();
+        return finish(Tok::kComma);
+      case '[':
+        step();
+        return finish(Tok::kLBracket);
+      case ']':
+        step();
+        return finish(Tok::kRBracket);
+      case ';':
+        step();
+        return finish(Tok::kSemi);
+      case '=':
+        step();
+        return finish(Tok::kEq);
+      case '\n':
+        step();
+        return finish(Tok::kNewline);
+      default:
+        break;
     }
     if (c == '+' && pos_ + 1 < text_.size() && text_[pos_ + 1] == '=') {
       step();
@@ -96,14 +128,18 @@ Token Lexer::next() {
     if (c == '#') {
       size_t nl = text_.find('\n', pos_);
       if (nl != std::string_view::npos) {
-        while (pos_ <= nl) step();
+        while (pos_ <= nl) {
+          step();
+        }
         return finish(Tok::kNewline);
       }
       hint = "a comment must end with a newline, even on the last line";
     } else if (c == '\'' || c == '"') {
       size_t end = matchString(pos_);
       if (end != std::string_view::npos) {
-        while (pos_ < end) step();
+        while (pos_ < end) {
+          step();
+        }
         finish(Tok::kString);
         dequote(tok);
         return tok;
@@ -116,7 +152,9 @@ Token Lexer::next() {
     } else if (c == '\r') {
       hint = "the file has DOS (CRLF) line endings; xl accepts only \\n";
     }
-    if (lexError(start, tok, hint)) return tok;
+    if (lexError(start, tok, hint)) {
+      return tok;
+    }
   }
 }
 
@@ -126,10 +164,16 @@ size_t Lexer::matchString(size_t from) const {
   char q = text_[from];
   for (size_t i = from + 1; i < text_.size(); ++i) {
     char c = text_[i];
-    if (c == q) return i + 1;
-    if (c == '\n') return std::string_view::npos;
+    if (c == q) {
+      return i + 1;
+    }
+    if (c == '\n') {
+      return std::string_view::npos;
+    }
     if (c == '\\') {
-      if (i + 1 >= text_.size() || text_[i + 1] == '\n') return std::string_view::npos;
+      if (i + 1 >= text_.size() || text_[i + 1] == '\n') {
+        return std::string_view::npos;
+      }
       ++i;
     }
   }
@@ -147,8 +191,7 @@ bool Lexer::lexError(size_t start, Token& tok, const char* hint) {
     tok.text = text_.substr(start, 1);
     return true;
   }
-  while (pos_ < text_.size() && text_[pos_] != ' ' && text_[pos_] != '\t' &&
-         text_[pos_] != '\n') {
+  while (pos_ < text_.size() && text_[pos_] != ' ' && text_[pos_] != '\t' && text_[pos_] != '\n') {
     step();
   }
   bool newline = false;
@@ -187,15 +230,34 @@ void Lexer::dequote(Token& tok) {
     }
     char nc = body[++i];  // the STRING rule guarantees a character here
     switch (nc) {
-      case '"': case '\'': case '\\': tok.str += nc; continue;
-      case 'a': tok.str += '\a'; continue;
-      case 'b': tok.str += '\b'; continue;
-      case 'f': tok.str += '\f'; continue;
-      case 'n': tok.str += '\n'; continue;
-      case 'r': tok.str += '\r'; continue;
-      case 't': tok.str += '\t'; continue;
-      case 'v': tok.str += '\v'; continue;
-      default: break;
+      case '"':
+      case '\'':
+      case '\\':
+        tok.str += nc;
+        continue;
+      case 'a':
+        tok.str += '\a';
+        continue;
+      case 'b':
+        tok.str += '\b';
+        continue;
+      case 'f':
+        tok.str += '\f';
+        continue;
+      case 'n':
+        tok.str += '\n';
+        continue;
+      case 'r':
+        tok.str += '\r';
+        continue;
+      case 't':
+        tok.str += '\t';
+        continue;
+      case 'v':
+        tok.str += '\v';
+        continue;
+      default:
+        break;
     }
     if (nc == 'x') {
       // libxlu skips the first hex digit before parsing, so every \x
@@ -209,13 +271,20 @@ void Lexer::dequote(Token& tok) {
       // storing anything.
       std::string_view rest = tok.text.substr(1 + i + 1, 3);
       size_t k = 0;
-      while (k < rest.size() && (rest[k] == ' ' || (rest[k] >= '\t' && rest[k] <= '\r'))) ++k;
-      if (k < rest.size() && (rest[k] == '+' || rest[k] == '-')) ++k;
+      while (k < rest.size() && (rest[k] == ' ' || (rest[k] >= '\t' && rest[k] <= '\r'))) {
+        ++k;
+      }
+      if (k < rest.size() && (rest[k] == '+' || rest[k] == '-')) {
+        ++k;
+      }
       size_t digits = k;
-      while (k < rest.size() && isDigit(rest[k])) ++k;
+      while (k < rest.size() && isDigit(rest[k])) {
+        ++k;
+      }
       if (k == digits || k <= 1) {
-        return err("invalid digit after backslash octalnumerical character escape in quoted "
-                   "string");
+        return err(
+            "invalid digit after backslash octalnumerical character escape in quoted "
+            "string");
       }
       return err("octal escape in quoted string: xl would silently delete it and the " +
                      std::to_string(k) + " characters after it",

@@ -8,8 +8,19 @@
 
 namespace xenia::config::xl {
 
-enum class Tok { kEnd, kIdent, kString, kNumber, kNewline, kOpAdd, kEq, kSemi, kLBracket,
-                 kRBracket, kComma };
+enum class Tok {
+  kEnd,
+  kIdent,
+  kString,
+  kNumber,
+  kNewline,
+  kOpAdd,
+  kEq,
+  kSemi,
+  kLBracket,
+  kRBracket,
+  kComma
+};
 
 // Bison's name for a token in "unexpected X, expecting Y" messages.
 const char* tokName(Tok t);
@@ -40,8 +51,7 @@ class Lexer {
  public:
   // Lexical errors are appended to `problems`; like flex, the lexer then
   // carries on with the next token.
-  Lexer(std::string_view text, std::vector<Problem>& problems)
-      : text_(text), problems_(problems) {}
+  Lexer(std::string_view text, std::vector<Problem>& problems) : text_(text), problems_(problems) {}
 
   bool likelyPython() const { return likelyPython_; }
   Token next();

@@ -14,7 +14,19 @@
 namespace xenia::config::xm {
 
 struct Expr {
-  enum class Kind { kNone, kBool, kInt, kFloat, kStr, kName, kList, kTuple, kDict, kUnary, kBinary };
+  enum class Kind {
+    kNone,
+    kBool,
+    kInt,
+    kFloat,
+    kStr,
+    kName,
+    kList,
+    kTuple,
+    kDict,
+    kUnary,
+    kBinary
+  };
   Kind kind = Kind::kNone;
   int line = 0;
   int col = 0;
@@ -24,7 +36,7 @@ struct Expr {
   bool b = false;
   int64_t i = 0;
   double f = 0;
-  std::string s;   // kStr value, kName name, kUnary/kBinary operator
+  std::string s;                            // kStr value, kName name, kUnary/kBinary operator
   std::vector<std::unique_ptr<Expr>> kids;  // elements; kDict: key, value, key, value...
 };
 

@@ -7,12 +7,11 @@
 #include <cstdio>
 
 #include "config/lang/py_str.h"
+#include "config/lang/xm_format_field.h"
 #include "config/lang/xm_ops.h"
 
 namespace xenia::config::xm {
 namespace {
-
-enum Flags { kLjust = 1, kSign = 2, kBlank = 4, kAlt = 8, kZero = 16 };
 
 class Formatter {
  public:
@@ -42,16 +41,23 @@ class Formatter {
       long width = -1;
       long prec = -1;
       if (i < n && fmt_[i] == '(') {
-        if (!dict_) return fail("TypeError: format requires a mapping");
+        if (!dict_) {
+          return fail("TypeError: format requires a mapping");
+        }
         size_t keyStart = i + 1;
         int depth = 1;
         size_t j = keyStart;
         while (j < n && depth > 0) {
-          if (fmt_[j] == ')') --depth;
-          else if (fmt_[j] == '(') ++depth;
+          if (fmt_[j] == ')') {
+            --depth;
+          } else if (fmt_[j] == '(') {
+            ++depth;
+          }
           ++j;
         }
-        if (depth > 0) return fail("ValueError: incomplete format key");
+        if (depth > 0) {
+          return fail("ValueError: incomplete format key");
+        }
         std::string key = fmt_.substr(keyStart, j - 1 - keyStart);
         i = j;
         if (dict_->kind == Obj::Kind::kList) {
@@ -59,59 +65,88 @@ class Formatter {
         }
         const ObjP* found = nullptr;
         for (const auto& [k, v] : dict_->dict) {
-          if (k == key) found = &v;
+          if (k == key) {
+            found = &v;
+          }
         }
-        if (!found) return fail("KeyError: " + config::pyRepr(key));
+        if (!found) {
+          return fail("KeyError: " + config::pyRepr(key));
+        }
         cur_ = *found;
         arglen_ = -1;
         argidx_ = -2;
       }
       while (i < n) {
         char c = fmt_[i];
-        if (c == '-') flags |= kLjust;
-        else if (c == '+') flags |= kSign;
-        else if (c == ' ') flags |= kBlank;
-        else if (c == '#') flags |= kAlt;
-        else if (c == '0') flags |= kZero;
-        else break;
+        if (c == '-') {
+          flags |= kLjust;
+        } else if (c == '+') {
+          flags |= kSign;
+        } else if (c == ' ') {
+          flags |= kBlank;
+        } else if (c == '#') {
+          flags |= kAlt;
+        } else if (c == '0') {
+          flags |= kZero;
+        } else {
+          break;
+        }
         ++i;
       }
       if (i < n && fmt_[i] == '*') {
         ++i;
         auto v = nextArg();
-        if (!v) return unexpected(v.error());
-        if (!isInt(**v)) return fail("TypeError: * wants int");
+        if (!v) {
+          return unexpected(v.error());
+        }
+        if (!isInt(**v)) {
+          return fail("TypeError: * wants int");
+        }
         width = intOf(**v);
         if (width < 0) {
           flags |= kLjust;
           width = -width;
         }
       } else {
-        if (auto e = digits(i, width, "ValueError: width too big")) return unexpected(*e);
+        if (auto e = digits(i, width, "ValueError: width too big")) {
+          return unexpected(*e);
+        }
       }
       if (i < n && fmt_[i] == '.') {
         ++i;
         if (i < n && fmt_[i] == '*') {
           ++i;
           auto v = nextArg();
-          if (!v) return unexpected(v.error());
-          if (!isInt(**v)) return fail("TypeError: * wants int");
+          if (!v) {
+            return unexpected(v.error());
+          }
+          if (!isInt(**v)) {
+            return fail("TypeError: * wants int");
+          }
           prec = std::max<long>(0, intOf(**v));
         } else {
           prec = 0;
-          if (auto e = digits(i, prec, "ValueError: prec too big")) return unexpected(*e);
+          if (auto e = digits(i, prec, "ValueError: prec too big")) {
+            return unexpected(*e);
+          }
           prec = std::max<long>(prec, 0);
         }
       }
-      if (i < n && (fmt_[i] == 'h' || fmt_[i] == 'l' || fmt_[i] == 'L')) ++i;
-      if (i >= n) return fail("ValueError: incomplete format");
+      if (i < n && (fmt_[i] == 'h' || fmt_[i] == 'l' || fmt_[i] == 'L')) {
+        ++i;
+      }
+      if (i >= n) {
+        return fail("ValueError: incomplete format");
+      }
       size_t convAt = i;
       char c = fmt_[i++];
       if (width > static_cast<long>(heap_.limits().maxStringBytes) ||
           prec > static_cast<long>(heap_.limits().maxStringBytes)) {
         return fail("formatted value too long (width or precision too large)");
       }
-      if (auto e = convert(c, convAt, flags, width, prec)) return unexpected(*e);
+      if (auto e = convert(c, convAt, flags, width, prec)) {
+        return unexpected(*e);
+      }
       if (out_.size() > heap_.limits().maxStringBytes) {
         return fail("formatted string too long");
       }
@@ -127,11 +162,15 @@ class Formatter {
     return unexpected(RtError{site_.opLine, site_.opCol, std::move(msg), ""});
   }
 
-  static bool isInt(const Obj& o) { return o.kind == Obj::Kind::kInt || o.kind == Obj::Kind::kBool; }
+  static bool isInt(const Obj& o) {
+    return o.kind == Obj::Kind::kInt || o.kind == Obj::Kind::kBool;
+  }
   static long intOf(const Obj& o) { return o.kind == Obj::Kind::kBool ? (o.b ? 1 : 0) : o.i; }
 
   std::optional<RtError> digits(size_t& i, long& value, const char* tooBig) {
-    if (i >= fmt_.size() || fmt_[i] < '0' || fmt_[i] > '9') return std::nullopt;
+    if (i >= fmt_.size() || fmt_[i] < '0' || fmt_[i] > '9') {
+      return std::nullopt;
+    }
     value = 0;
     while (i < fmt_.size() && fmt_[i] >= '0' && fmt_[i] <= '9') {
       if (value > (INT32_MAX - (fmt_[i] - '0')) / 10) {
@@ -148,7 +187,9 @@ class Formatter {
     const ObjP& args = cur_ ? cur_ : args_;
     if (argidx_ < arglen_) {
       ++argidx_;
-      if (arglen_ < 0) return args;
+      if (arglen_ < 0) {
+        return args;
+      }
       return args->items[argidx_ - 1];
     }
     return fail("TypeError: not enough arguments for format string");
@@ -162,19 +203,32 @@ class Formatter {
       buf = "%";
     } else {
       auto argOr = nextArg();
-      if (!argOr) return argOr.error();
+      if (!argOr) {
+        return argOr.error();
+      }
       const Obj& v = **argOr;
       switch (c) {
         case 's':
         case 'r': {
           auto t = c == 's' ? pyStr(v, heap_.limits()) : pyRepr(v, heap_.limits());
-          if (!t) return t.error();
+          if (!t) {
+            return t.error();
+          }
           buf = std::move(*t);
-          if (prec >= 0 && static_cast<long>(buf.size()) > prec) buf.resize(prec);
+          if (prec >= 0 && static_cast<long>(buf.size()) > prec) {
+            buf.resize(prec);
+          }
           break;
         }
-        case 'i': case 'd': case 'u': case 'o': case 'x': case 'X': {
-          if (c == 'i') c = 'd';
+        case 'i':
+        case 'd':
+        case 'u':
+        case 'o':
+        case 'x':
+        case 'X': {
+          if (c == 'i') {
+            c = 'd';
+          }
           int64_t x = 0;
           bool ok = v.kind == Obj::Kind::kInt || v.kind == Obj::Kind::kBool;
           if (ok) {
@@ -197,21 +251,34 @@ class Formatter {
           }
           buf = formatInt(x, c, flags, prec);
           numeric = true;
-          if (flags & kZero) fill = '0';
+          if (flags & kZero) {
+            fill = '0';
+          }
           break;
         }
-        case 'e': case 'E': case 'f': case 'F': case 'g': case 'G': {
-          if (c == 'F') c = 'f';
+        case 'e':
+        case 'E':
+        case 'f':
+        case 'F':
+        case 'g':
+        case 'G': {
+          if (c == 'F') {
+            c = 'f';
+          }
           double x = 0;
-          if (v.kind == Obj::Kind::kFloat) x = v.f;
-          else if (v.kind == Obj::Kind::kInt || v.kind == Obj::Kind::kBool) x = intOf(v);
-          else {
+          if (v.kind == Obj::Kind::kFloat) {
+            x = v.f;
+          } else if (v.kind == Obj::Kind::kInt || v.kind == Obj::Kind::kBool) {
+            x = intOf(v);
+          } else {
             return RtError{site_.opLine, site_.opCol,
                            std::string("TypeError: float argument required, not ") + typeName(v),
                            ""};
           }
           std::string spec = "%";
-          if (flags & kAlt) spec += '#';
+          if (flags & kAlt) {
+            spec += '#';
+          }
           spec += "." + std::to_string(prec < 0 ? 6 : prec) + c;
           int len = std::snprintf(nullptr, 0, spec.c_str(), x);
           if (len < 0 || static_cast<size_t>(len) > heap_.limits().maxStringBytes) {
@@ -221,7 +288,9 @@ class Formatter {
           std::snprintf(buf.data(), buf.size(), spec.c_str(), x);
           buf.resize(static_cast<size_t>(len));
           numeric = true;
-          if (flags & kZero) fill = '0';
+          if (flags & kZero) {
+            fill = '0';
+          }
           break;
         }
         case 'c':
@@ -258,77 +327,8 @@ class Formatter {
         }
       }
     }
-    pad(buf, numeric, fill, flags, width, c);
+    padField(out_, buf, numeric, fill, flags, width, c);
     return std::nullopt;
-  }
-
-  // formatint: digits with C printf precision, '-' in front, "0x"/"0X"
-  // hard-coded for '#', a leading 0 for "%#o".
-  static std::string formatInt(int64_t x, char type, int flags, long prec) {
-    bool neg = x < 0;
-    uint64_t ux = neg ? 0 - static_cast<uint64_t>(x) : static_cast<uint64_t>(x);
-    int base = type == 'o' ? 8 : (type == 'x' || type == 'X') ? 16 : 10;
-    const char* dig = type == 'X' ? "0123456789ABCDEF" : "0123456789abcdef";
-    std::string d;
-    while (ux > 0) {
-      d.insert(d.begin(), dig[ux % base]);
-      ux /= base;
-    }
-    long p = prec < 0 ? 1 : prec;
-    if (static_cast<long>(d.size()) < p) d.insert(0, p - d.size(), '0');
-    if ((flags & kAlt) && type == 'o' && (d.empty() || d[0] != '0')) d.insert(d.begin(), '0');
-    std::string out = neg ? "-" : "";
-    if ((flags & kAlt) && (type == 'x' || type == 'X')) {
-      out += '0';
-      out += type;
-    }
-    return out + d;
-  }
-
-  // The sign / fill / "0x" placement of PyString_Format's common tail.
-  void pad(const std::string& buf, bool numeric, char fill, int flags, long width, char c) {
-    size_t p = 0;
-    long len = static_cast<long>(buf.size());
-    char sign = 0;
-    if (numeric) {
-      if (len > 0 && (buf[0] == '-' || buf[0] == '+')) {
-        sign = buf[0];
-        ++p;
-        --len;
-      } else if (flags & kSign) {
-        sign = '+';
-      } else if (flags & kBlank) {
-        sign = ' ';
-      }
-    }
-    if (width < len) width = len;
-    if (sign) {
-      if (fill != ' ') out_ += sign;
-      if (width > len) --width;
-    }
-    bool altHex = (flags & kAlt) && (c == 'x' || c == 'X');
-    if (altHex) {
-      if (fill != ' ') {
-        out_ += buf.substr(p, 2);
-        p += 2;
-      }
-      width -= 2;
-      if (width < 0) width = 0;
-      len -= 2;
-    }
-    if (width > len && !(flags & kLjust)) {
-      out_.append(static_cast<size_t>(width - len), fill);
-      width = len;
-    }
-    if (fill == ' ') {
-      if (sign) out_ += sign;
-      if (altHex) {
-        out_ += buf.substr(p, 2);
-        p += 2;
-      }
-    }
-    out_.append(buf, p, static_cast<size_t>(len));
-    if (width > len) out_.append(static_cast<size_t>(width - len), ' ');
   }
 
   Heap& heap_;

@@ -18,10 +18,10 @@ enum class TokKind { kName, kInt, kFloat, kString, kOp, kNewline, kEnd };
 
 struct Token {
   TokKind kind = TokKind::kEnd;
-  std::string text;     // name, operator, or literal source text
-  std::string str;      // decoded string literal
-  uint64_t mag = 0;     // integer literal magnitude (may be 2**63, see parser)
-  double num = 0;       // float literal
+  std::string text;  // name, operator, or literal source text
+  std::string str;   // decoded string literal
+  uint64_t mag = 0;  // integer literal magnitude (may be 2**63, see parser)
+  double num = 0;    // float literal
   int line = 0;
   int col = 0;
   bool indented = false;  // first token of a logical line that starts indented

@@ -34,9 +34,9 @@ RtError tooBig(int line, int col, const std::string& what) {
 std::optional<RtError> Heap::charge(size_t n, int line, int col) {
   work_ = addSat(work_, n);
   if (work_ > limits_.maxWork) {
-    return tooBig(line, col,
-                  "the file computes more than " + std::to_string(limits_.maxWork >> 20) +
-                      " MiB of values");
+    return tooBig(
+        line, col,
+        "the file computes more than " + std::to_string(limits_.maxWork >> 20) + " MiB of values");
   }
   return std::nullopt;
 }
@@ -76,10 +76,13 @@ ObjP Heap::floating(double v, int line, int col) {
 Rt<ObjP> Heap::str(std::string v, int line, int col) {
   if (v.size() > limits_.maxStringBytes) {
     return unexpected(tooBig(line, col,
-                             "string of " + std::to_string(v.size()) + " bytes is too long (limit " +
+                             "string of " + std::to_string(v.size()) +
+                                 " bytes is too long (limit " +
                                  std::to_string(limits_.maxStringBytes) + ")"));
   }
-  if (auto e = charge(kNodeBytes + v.size(), line, col)) return unexpected(*e);
+  if (auto e = charge(kNodeBytes + v.size(), line, col)) {
+    return unexpected(*e);
+  }
   auto o = std::make_shared<Obj>();
   o->kind = Obj::Kind::kStr;
   o->line = line;
@@ -97,14 +100,15 @@ Rt<ObjP> Heap::seq(std::vector<ObjP> items, bool tuple, int line, int col) {
     depth = std::max(depth, x->depth);
   }
   if (depth + 1 > limits_.maxDepth) {
-    return unexpected(tooBig(line, col,
-                             "values nested deeper than " + std::to_string(limits_.maxDepth) +
-                                 " levels"));
+    return unexpected(tooBig(
+        line, col, "values nested deeper than " + std::to_string(limits_.maxDepth) + " levels"));
   }
   if (weight > limits_.maxWeight) {
     return unexpected(tooBig(line, col, "list or tuple too large"));
   }
-  if (auto e = charge(kNodeBytes * (1 + items.size()), line, col)) return unexpected(*e);
+  if (auto e = charge(kNodeBytes * (1 + items.size()), line, col)) {
+    return unexpected(*e);
+  }
   auto o = std::make_shared<Obj>();
   o->kind = tuple ? Obj::Kind::kTuple : Obj::Kind::kList;
   o->line = line;
@@ -123,14 +127,15 @@ Rt<ObjP> Heap::dict(std::vector<std::pair<std::string, ObjP>> entries, int line,
     depth = std::max(depth, x->depth);
   }
   if (depth + 1 > limits_.maxDepth) {
-    return unexpected(tooBig(line, col,
-                             "values nested deeper than " + std::to_string(limits_.maxDepth) +
-                                 " levels"));
+    return unexpected(tooBig(
+        line, col, "values nested deeper than " + std::to_string(limits_.maxDepth) + " levels"));
   }
   if (weight > limits_.maxWeight) {
     return unexpected(tooBig(line, col, "dict too large"));
   }
-  if (auto e = charge(kNodeBytes * (1 + entries.size()), line, col)) return unexpected(*e);
+  if (auto e = charge(kNodeBytes * (1 + entries.size()), line, col)) {
+    return unexpected(*e);
+  }
   auto o = std::make_shared<Obj>();
   o->kind = Obj::Kind::kDict;
   o->line = line;
@@ -143,14 +148,22 @@ Rt<ObjP> Heap::dict(std::vector<std::pair<std::string, ObjP>> entries, int line,
 
 const char* typeName(const Obj& o) {
   switch (o.kind) {
-    case Obj::Kind::kNone: return "NoneType";
-    case Obj::Kind::kBool: return "bool";
-    case Obj::Kind::kInt: return "int";
-    case Obj::Kind::kFloat: return "float";
-    case Obj::Kind::kStr: return "str";
-    case Obj::Kind::kList: return "list";
-    case Obj::Kind::kTuple: return "tuple";
-    case Obj::Kind::kDict: return "dict";
+    case Obj::Kind::kNone:
+      return "NoneType";
+    case Obj::Kind::kBool:
+      return "bool";
+    case Obj::Kind::kInt:
+      return "int";
+    case Obj::Kind::kFloat:
+      return "float";
+    case Obj::Kind::kStr:
+      return "str";
+    case Obj::Kind::kList:
+      return "list";
+    case Obj::Kind::kTuple:
+      return "tuple";
+    case Obj::Kind::kDict:
+      return "dict";
   }
   return "object";
 }
@@ -160,29 +173,49 @@ namespace {
 // Returns false once `out` passes the limit (the caller reports it).
 bool reprInto(const Obj& o, std::string& out, size_t limit) {
   switch (o.kind) {
-    case Obj::Kind::kNone: out += "None"; break;
-    case Obj::Kind::kBool: out += o.b ? "True" : "False"; break;
-    case Obj::Kind::kInt: out += std::to_string(o.i); break;
-    case Obj::Kind::kFloat: out += pyFloatRepr(o.f); break;
-    case Obj::Kind::kStr: out += config::pyRepr(o.s); break;
+    case Obj::Kind::kNone:
+      out += "None";
+      break;
+    case Obj::Kind::kBool:
+      out += o.b ? "True" : "False";
+      break;
+    case Obj::Kind::kInt:
+      out += std::to_string(o.i);
+      break;
+    case Obj::Kind::kFloat:
+      out += pyFloatRepr(o.f);
+      break;
+    case Obj::Kind::kStr:
+      out += config::pyRepr(o.s);
+      break;
     case Obj::Kind::kList:
     case Obj::Kind::kTuple: {
       bool tuple = o.kind == Obj::Kind::kTuple;
       out += tuple ? '(' : '[';
       for (size_t k = 0; k < o.items.size(); ++k) {
-        if (k) out += ", ";
-        if (!reprInto(*o.items[k], out, limit)) return false;
+        if (k) {
+          out += ", ";
+        }
+        if (!reprInto(*o.items[k], out, limit)) {
+          return false;
+        }
       }
-      if (tuple && o.items.size() == 1) out += ',';
+      if (tuple && o.items.size() == 1) {
+        out += ',';
+      }
       out += tuple ? ')' : ']';
       break;
     }
     case Obj::Kind::kDict:
       out += '{';
       for (size_t k = 0; k < o.dict.size(); ++k) {
-        if (k) out += ", ";
+        if (k) {
+          out += ", ";
+        }
         out += config::pyRepr(o.dict[k].first) + ": ";
-        if (!reprInto(*o.dict[k].second, out, limit)) return false;
+        if (!reprInto(*o.dict[k].second, out, limit)) {
+          return false;
+        }
       }
       out += '}';
       break;
@@ -201,8 +234,12 @@ Rt<std::string> pyRepr(const Obj& o, const XmLimits& limits) {
 }
 
 Rt<std::string> pyStr(const Obj& o, const XmLimits& limits) {
-  if (o.kind == Obj::Kind::kStr) return o.s;
-  if (o.kind == Obj::Kind::kFloat) return pyFloatStr(o.f);
+  if (o.kind == Obj::Kind::kStr) {
+    return o.s;
+  }
+  if (o.kind == Obj::Kind::kFloat) {
+    return pyFloatStr(o.f);
+  }
   return pyRepr(o, limits);
 }
 
@@ -212,23 +249,37 @@ Value toValue(const Obj& o, const std::string& file) {
     v.loc = SourceLoc{file, o.line, o.col};
   }
   switch (o.kind) {
-    case Obj::Kind::kNone: v.v = None{}; break;
-    case Obj::Kind::kBool: v.v = o.b; break;
-    case Obj::Kind::kInt: v.v = o.i; break;
-    case Obj::Kind::kFloat: v.v = o.f; break;
-    case Obj::Kind::kStr: v.v = o.s; break;
+    case Obj::Kind::kNone:
+      v.v = None{};
+      break;
+    case Obj::Kind::kBool:
+      v.v = o.b;
+      break;
+    case Obj::Kind::kInt:
+      v.v = o.i;
+      break;
+    case Obj::Kind::kFloat:
+      v.v = o.f;
+      break;
+    case Obj::Kind::kStr:
+      v.v = o.s;
+      break;
     case Obj::Kind::kList:
     case Obj::Kind::kTuple: {
       List l;
       l.reserve(o.items.size());
-      for (const auto& x : o.items) l.push_back(toValue(*x, file));
+      for (const auto& x : o.items) {
+        l.push_back(toValue(*x, file));
+      }
       v.v = std::move(l);
       v.isTuple = o.kind == Obj::Kind::kTuple;
       break;
     }
     case Obj::Kind::kDict: {
       Dict d;
-      for (const auto& [k, x] : o.dict) d.emplace_back(k, toValue(*x, file));
+      for (const auto& [k, x] : o.dict) {
+        d.emplace_back(k, toValue(*x, file));
+      }
       v.v = std::move(d);
       break;
     }

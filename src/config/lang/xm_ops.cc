@@ -2,9 +2,9 @@
 // classic division, floor division/modulo signs, float_divmod, float_pow
 // errors) and its error messages. Ints are 64-bit: where Python would
 // promote to long (which xm then ignores) we stop with an error.
-#include <cmath>
-
 #include "config/lang/xm_ops.h"
+
+#include <cmath>
 
 namespace xenia::config::xm {
 namespace {
@@ -18,10 +18,14 @@ struct Num {
 
 std::optional<Num> number(const Obj& o) {
   switch (o.kind) {
-    case Obj::Kind::kBool: return Num{false, o.b ? 1 : 0, 0};
-    case Obj::Kind::kInt: return Num{false, o.i, 0};
-    case Obj::Kind::kFloat: return Num{true, 0, o.f};
-    default: return std::nullopt;
+    case Obj::Kind::kBool:
+      return Num{false, o.b ? 1 : 0, 0};
+    case Obj::Kind::kInt:
+      return Num{false, o.i, 0};
+    case Obj::Kind::kFloat:
+      return Num{true, 0, o.f};
+    default:
+      return std::nullopt;
   }
 }
 
@@ -58,7 +62,9 @@ void floatDivmod(double vx, double wx, double& floordiv, double& mod) {
   }
   if (div != 0) {
     floordiv = std::floor(div);
-    if (div - floordiv > 0.5) floordiv += 1.0;
+    if (div - floordiv > 0.5) {
+      floordiv += 1.0;
+    }
   } else {
     floordiv = std::copysign(0.0, vx / wx);
   }
@@ -73,20 +79,32 @@ Rt<ObjP> arith(Heap& h, const std::string& op, Num x, Num y, const OpSite& s) {
       bool overflowed = op == "+"   ? __builtin_add_overflow(a, b, &r)
                         : op == "-" ? __builtin_sub_overflow(a, b, &r)
                                     : __builtin_mul_overflow(a, b, &r);
-      if (overflowed) return unexpected(overflow(s));
+      if (overflowed) {
+        return unexpected(overflow(s));
+      }
       return h.integer(r, s.line, s.col);
     }
     if (op == "/" || op == "//" || op == "%") {
-      if (b == 0) return unexpected(at(s, "ZeroDivisionError: integer division or modulo by zero"));
+      if (b == 0) {
+        return unexpected(at(s, "ZeroDivisionError: integer division or modulo by zero"));
+      }
       if (op == "%") {
-        if (b == -1) return h.integer(0, s.line, s.col);
+        if (b == -1) {
+          return h.integer(0, s.line, s.col);
+        }
         r = a % b;
-        if (r != 0 && ((r < 0) != (b < 0))) r += b;
+        if (r != 0 && ((r < 0) != (b < 0))) {
+          r += b;
+        }
         return h.integer(r, s.line, s.col);
       }
-      if (a == INT64_MIN && b == -1) return unexpected(overflow(s));
+      if (a == INT64_MIN && b == -1) {
+        return unexpected(overflow(s));
+      }
       r = a / b;
-      if (a % b != 0 && ((a < 0) != (b < 0))) --r;
+      if (a % b != 0 && ((a < 0) != (b < 0))) {
+        --r;
+      }
       return h.integer(r, s.line, s.col);  // Python 2: int / int floors
     }
     // "**"
@@ -100,26 +118,38 @@ Rt<ObjP> arith(Heap& h, const std::string& op, Num x, Num y, const OpSite& s) {
     int64_t base = a;
     while (b > 0) {
       if (b & 1) {
-        if (__builtin_mul_overflow(result, base, &result)) return unexpected(overflow(s));
+        if (__builtin_mul_overflow(result, base, &result)) {
+          return unexpected(overflow(s));
+        }
       }
       b >>= 1;
-      if (b > 0 && __builtin_mul_overflow(base, base, &base)) return unexpected(overflow(s));
+      if (b > 0 && __builtin_mul_overflow(base, base, &base)) {
+        return unexpected(overflow(s));
+      }
     }
     return h.integer(result, s.line, s.col);
   }
   double a = x.asDouble();
   double b = y.asDouble();
-  if (op == "+") return h.floating(a + b, s.line, s.col);
-  if (op == "-") return h.floating(a - b, s.line, s.col);
-  if (op == "*") return h.floating(a * b, s.line, s.col);
+  if (op == "+") {
+    return h.floating(a + b, s.line, s.col);
+  }
+  if (op == "-") {
+    return h.floating(a - b, s.line, s.col);
+  }
+  if (op == "*") {
+    return h.floating(a * b, s.line, s.col);
+  }
   if (op == "/") {
-    if (b == 0) return unexpected(at(s, "ZeroDivisionError: float division by zero"));
+    if (b == 0) {
+      return unexpected(at(s, "ZeroDivisionError: float division by zero"));
+    }
     return h.floating(a / b, s.line, s.col);
   }
   if (op == "//" || op == "%") {
     if (b == 0) {
-      return unexpected(at(s, op == "%" ? "ZeroDivisionError: float modulo"
-                                        : "ZeroDivisionError: float divmod()"));
+      return unexpected(at(
+          s, op == "%" ? "ZeroDivisionError: float modulo" : "ZeroDivisionError: float divmod()"));
     }
     double fd = 0;
     double md = 0;
@@ -127,7 +157,9 @@ Rt<ObjP> arith(Heap& h, const std::string& op, Num x, Num y, const OpSite& s) {
     return h.floating(op == "%" ? md : fd, s.line, s.col);
   }
   // "**": CPython 2.7 float_pow
-  if (b == 0) return h.floating(1.0, s.line, s.col);
+  if (b == 0) {
+    return h.floating(1.0, s.line, s.col);
+  }
   if (a == 0 && b < 0) {
     return unexpected(at(s, "ZeroDivisionError: 0.0 cannot be raised to a negative power"));
   }
@@ -157,11 +189,17 @@ Rt<ObjP> repeat(Heap& h, const Obj& seq, int64_t n, const OpSite& s) {
   size_t count = n > 0 ? static_cast<size_t>(n) : 0;
   if (seq.kind == Obj::Kind::kStr) {
     size_t total = 0;
-    if (__builtin_mul_overflow(seq.s.size(), count, &total)) total = SIZE_MAX;
-    if (auto e = h.reserveString(total, s.opLine, s.opCol)) return unexpected(*e);
+    if (__builtin_mul_overflow(seq.s.size(), count, &total)) {
+      total = SIZE_MAX;
+    }
+    if (auto e = h.reserveString(total, s.opLine, s.opCol)) {
+      return unexpected(*e);
+    }
     std::string out;
     out.reserve(total);
-    for (size_t k = 0; k < count; ++k) out += seq.s;
+    for (size_t k = 0; k < count; ++k) {
+      out += seq.s;
+    }
     return h.str(std::move(out), s.line, s.col);
   }
   size_t total = 0;
@@ -174,7 +212,9 @@ Rt<ObjP> repeat(Heap& h, const Obj& seq, int64_t n, const OpSite& s) {
   }
   std::vector<ObjP> items;
   items.reserve(total);
-  for (size_t k = 0; k < count; ++k) items.insert(items.end(), seq.items.begin(), seq.items.end());
+  for (size_t k = 0; k < count; ++k) {
+    items.insert(items.end(), seq.items.begin(), seq.items.end());
+  }
   return h.seq(std::move(items), seq.kind == Obj::Kind::kTuple, s.line, s.col);
 }
 
@@ -185,20 +225,26 @@ Rt<ObjP> binaryOp(Heap& h, const std::string& op, const ObjP& a, const ObjP& b, 
   std::optional<Num> y = number(*b);
   if (op == "%" && a->kind == Obj::Kind::kStr) {
     auto text = formatPercent(h, a->s, b, s);
-    if (!text) return unexpected(text.error());
+    if (!text) {
+      return unexpected(text.error());
+    }
     return h.str(std::move(*text), s.line, s.col);
   }
-  if (x && y) return arith(h, op, *x, *y, s);
+  if (x && y) {
+    return arith(h, op, *x, *y, s);
+  }
   if (op == "+") {
-    if (a->kind == b->kind && isSeq(*a)) return concat(h, *a, *b, s);
+    if (a->kind == b->kind && isSeq(*a)) {
+      return concat(h, *a, *b, s);
+    }
     if (a->kind == Obj::Kind::kStr) {
       return unexpected(at(s, std::string("TypeError: cannot concatenate 'str' and '") +
                                   typeName(*b) + "' objects"));
     }
     if (a->kind == Obj::Kind::kList || a->kind == Obj::Kind::kTuple) {
       std::string t = typeName(*a);
-      return unexpected(at(s, "TypeError: can only concatenate " + t + " (not \"" +
-                                  typeName(*b) + "\") to " + t));
+      return unexpected(at(
+          s, "TypeError: can only concatenate " + t + " (not \"" + typeName(*b) + "\") to " + t));
     }
     return unexpected(unsupported(s, op, *a, *b));
   }
@@ -216,8 +262,9 @@ Rt<ObjP> binaryOp(Heap& h, const std::string& op, const ObjP& a, const ObjP& b, 
     return unexpected(unsupported(s, op, *a, *b));
   }
   if (op == "**") {
-    return unexpected(at(s, std::string("TypeError: unsupported operand type(s) for ** or pow(): '") +
-                                typeName(*a) + "' and '" + typeName(*b) + "'"));
+    return unexpected(
+        at(s, std::string("TypeError: unsupported operand type(s) for ** or pow(): '") +
+                  typeName(*a) + "' and '" + typeName(*b) + "'"));
   }
   return unexpected(unsupported(s, op, *a, *b));
 }
@@ -225,12 +272,18 @@ Rt<ObjP> binaryOp(Heap& h, const std::string& op, const ObjP& a, const ObjP& b, 
 Rt<ObjP> unaryOp(Heap& h, const std::string& op, const ObjP& a, const OpSite& s) {
   std::optional<Num> x = number(*a);
   if (!x) {
-    return unexpected(at(s, "TypeError: bad operand type for unary " + op + ": '" +
-                                typeName(*a) + "'"));
+    return unexpected(
+        at(s, "TypeError: bad operand type for unary " + op + ": '" + typeName(*a) + "'"));
   }
-  if (x->isFloat) return h.floating(op == "-" ? -x->f : x->f, s.line, s.col);
-  if (op == "+") return h.integer(x->i, s.line, s.col);
-  if (x->i == INT64_MIN) return unexpected(overflow(s));
+  if (x->isFloat) {
+    return h.floating(op == "-" ? -x->f : x->f, s.line, s.col);
+  }
+  if (op == "+") {
+    return h.integer(x->i, s.line, s.col);
+  }
+  if (x->i == INT64_MIN) {
+    return unexpected(overflow(s));
+  }
   return h.integer(-x->i, s.line, s.col);
 }
 

@@ -124,13 +124,17 @@ constexpr std::pair<std::string_view, XmOptionKind> kOptions[] = {
 std::optional<XmOptionKind> xmCreateOption(std::string_view name) {
   auto it = std::lower_bound(std::begin(kOptions), std::end(kOptions), name,
                              [](const auto& e, std::string_view n) { return e.first < n; });
-  if (it == std::end(kOptions) || it->first != name) return std::nullopt;
+  if (it == std::end(kOptions) || it->first != name) {
+    return std::nullopt;
+  }
   return it->second;
 }
 
 std::optional<XmOverride> splitXmOverride(std::string_view arg) {
   size_t eq = arg.find('=');
-  if (eq == std::string_view::npos) return std::nullopt;
+  if (eq == std::string_view::npos) {
+    return std::nullopt;
+  }
   return XmOverride{std::string(arg.substr(0, eq)), std::string(arg.substr(eq + 1))};
 }
 

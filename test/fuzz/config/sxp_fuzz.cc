@@ -12,10 +12,14 @@ using namespace xenia::config;
 
 namespace {
 Sexp dropEmptyAtoms(const Sexp& s) {
-  if (!s.isList) return s;
+  if (!s.isList) {
+    return s;
+  }
   Sexp out = Sexp::makeList();
   for (const Sexp& i : s.items) {
-    if (i.isList || !i.atom.empty()) out.items.push_back(dropEmptyAtoms(i));
+    if (i.isList || !i.atom.empty()) {
+      out.items.push_back(dropEmptyAtoms(i));
+    }
   }
   return out;
 }
@@ -31,10 +35,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   for (const Sexp& s : *all) {
     Sexp want = dropEmptyAtoms(s);
-    if (!want.isList && want.atom.empty()) continue;  // prints as nothing at all
+    if (!want.isList && want.atom.empty()) {
+      continue;  // prints as nothing at all
+    }
     for (const std::string& out : {writeSxp(s), prettySxp(s), prettySxp(s, 12)}) {
       auto again = readSxp(out, "again");
-      if (!again || !(*again == want)) __builtin_trap();
+      if (!again || !(*again == want)) {
+        __builtin_trap();
+      }
     }
   }
   return 0;

@@ -13,7 +13,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (r) {
     for (const auto& e : r->entries) {
       // Names are libxlu identifiers: [a-z][._0-9a-z]*.
-      if (e.name.empty() || e.name[0] < 'a' || e.name[0] > 'z') __builtin_trap();
+      if (e.name.empty() || e.name[0] < 'a' || e.name[0] > 'z') {
+        __builtin_trap();
+      }
       (void)reprValue(e.value);
     }
   } else {

@@ -22,10 +22,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     auto r = parseXm(text, "fuzz.cfg", ov ? *ov : std::vector<XmOverride>{}, limits);
     if (r) {
       for (const auto& e : r->entries) {
-        if (e.name.empty()) __builtin_trap();
+        if (e.name.empty()) {
+          __builtin_trap();
+        }
         (void)reprValue(e.value);
       }
-      for (const auto& w : r->warnings) (void)w.format();
+      for (const auto& w : r->warnings) {
+        (void)w.format();
+      }
     } else {
       (void)r.error().format();
     }

@@ -66,7 +66,8 @@ TEST(SxpRead, AtomBoundariesFollowSxpPy) {
 TEST(SxpRead, StringEscapes) {
   EXPECT_EQ(read1(R"(("a\ab\bt\tn\nv\vf\fr\r"))"), L({A("a\ab\bt\tn\nv\vf\fr\r")}));
   EXPECT_EQ(read1(R"(('q\'d\"b\\'))"), L({A("q'd\"b\\")}));
-  EXPECT_EQ(read1(R"(("\x41\x4a\x4Bz\x7"))"), L({A("AJK" "z\x07")}));
+  EXPECT_EQ(read1(R"(("\x41\x4a\x4Bz\x7"))"), L({A("AJK"
+                                                   "z\x07")}));
   EXPECT_EQ(read1(R"(("\101\1012\7x\0"))"), L({A(std::string("AA2\x07x\0", 6))}));
   // Unknown escapes keep the backslash and drop the character (sxp.py):
   // this is why xend-config.sxp writes '\\.' for a regex dot.
@@ -147,14 +148,13 @@ TEST(SxpWrite, AtomQuotingFollowsAtomp) {
   EXPECT_TRUE(sxpAtomIsBare("phy:/dev/vg0/x-1.2_3~"));
   EXPECT_TRUE(sxpAtomIsBare("@"));
   EXPECT_TRUE(sxpAtomIsBare(""));
-  for (const char* s : {"a b", "a,b", "a@b", "a'b", "a\"b", "a\\b", "(x)", "{", "<", "$",
-                        "#", "&", "%", "^", "*", "=", "\xc3\xa9", "\t"}) {
+  for (const char* s : {"a b", "a,b", "a@b", "a'b", "a\"b", "a\\b", "(x)", "{", "<", "$", "#", "&",
+                        "%", "^", "*", "=", "\xc3\xa9", "\t"}) {
     EXPECT_FALSE(sxpAtomIsBare(s)) << s;
   }
   Sexp s = L({A("x"), A(""), A("a b"), A("it's"), A("say \"hi\""), A("both ' \""), A("\x01\x7f\n"),
               L({})});
-  EXPECT_EQ(writeSxp(s),
-            R"((x  'a b' "it's" 'say "hi"' 'both \' "' '\x01\x7f\n' ()))");
+  EXPECT_EQ(writeSxp(s), R"((x  'a b' "it's" 'say "hi"' 'both \' "' '\x01\x7f\n' ()))");
 }
 
 TEST(SxpWrite, PyRepr) {
@@ -234,7 +234,8 @@ TEST_P(SxpGolden, RoundTripReadWriteRead) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Data, SxpGolden,
-                         ::testing::Values("domain-pv", "domain-hvm", "quoting", "xend-pci-quirks"));
+                         ::testing::Values("domain-pv", "domain-hvm", "quoting",
+                                           "xend-pci-quirks"));
 
 TEST(SxpPretty, SmallCases) {
   EXPECT_EQ(prettySxp(A("x")), "x\n");
@@ -249,8 +250,7 @@ TEST(SxpPretty, SmallCases) {
   // A nested list that fits stays on one line inside a broken parent.
   Sexp d = L({A("domain"), L({A("name"), A("x")}), L({A("image"), L({A("linux"), A("k")})})});
   EXPECT_EQ(prettySxp(d, 21), "(domain\n    (name x)\n    (image (linux k))\n)\n");
-  EXPECT_EQ(prettySxp(d, 20),
-            "(domain\n    (name x)\n    (image\n        (linux k)\n    )\n)\n");
+  EXPECT_EQ(prettySxp(d, 20), "(domain\n    (name x)\n    (image\n        (linux k)\n    )\n)\n");
   EXPECT_EQ(prettySxp(d, 16),
             "(domain\n    (name x)\n    (image\n        (linux\n            k\n        )\n"
             "    )\n)\n");
@@ -285,7 +285,8 @@ TEST(SxpBuild, Helpers) {
   Sexp d = Sexp::makeList({A("domain")});
   d.add("name", "web 1").add(Sexp::makePair("memory", Sexp::makeInt(512)));
   d.add(Sexp::makePair("image", L({A("linux"), Sexp::makePair("kernel", "/boot/vmlinuz")})));
-  EXPECT_EQ(writeSxp(d), "(domain (name 'web 1') (memory 512) (image (linux (kernel /boot/vmlinuz))))");
+  EXPECT_EQ(writeSxp(d),
+            "(domain (name 'web 1') (memory 512) (image (linux (kernel /boot/vmlinuz))))");
   EXPECT_EQ(d.childAtom("memory"), "512");
 }
 

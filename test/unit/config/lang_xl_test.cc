@@ -110,7 +110,9 @@ TEST(XlValues, StringsAndEscapes) {
 b = "double 'y'"
 c = "\\ \' \" \a\b\f\n\r\t\v"
 d = ''
-e = "caf)" "\xc3\xa9" R"("
+e = "caf)"
+                    "\xc3\xa9"
+                    R"("
 )");
   EXPECT_EQ(get(c, "a"), S("single \"x\""));
   EXPECT_EQ(get(c, "b"), S("double 'y'"));
@@ -196,41 +198,107 @@ TEST_P(XlErrors, MatchLibxlu) {
 INSTANTIATE_TEST_SUITE_P(
     Libxlu, XlErrors,
     ::testing::Values(
-        ErrCase{"a=[=]", 1, 4, "config parsing error near `=': syntax error, unexpected '=', expecting ']'", false},
-        ErrCase{"a=[1 2]", 1, 6, "config parsing error near `2': syntax error, unexpected NUMBER, expecting ']'", false},
-        ErrCase{"a b", 1, 3, "config parsing error near `b': syntax error, unexpected IDENT, expecting += or '='", false},
-        ErrCase{"a=1 2", 1, 5, "config parsing error near `2': syntax error, unexpected NUMBER, expecting $end", false},
-        ErrCase{"a=\n", 1, 3, "config parsing error near <newline>: syntax error, unexpected NEWLINE, expecting STRING or NUMBER or '['", false},
-        ErrCase{"a= # why\n", 1, 4, "config parsing error near `# why': syntax error, unexpected NEWLINE, expecting STRING or NUMBER or '['", false},
-        ErrCase{"a=[1", 1, 5, "config parsing error near `': syntax error, unexpected $end, expecting ']'", false},
-        ErrCase{"a+=", 1, 4, "config parsing error near `': syntax error, unexpected $end, expecting STRING or NUMBER or '['", false},
-        ErrCase{"a=1,", 1, 4, "config parsing error near `,': syntax error, unexpected ',', expecting $end", false},
-        ErrCase{"a=[1]]", 1, 6, "config parsing error near `]': syntax error, unexpected ']', expecting $end", false},
-        ErrCase{"a=[1,,2]", 1, 6, "config parsing error near `,': syntax error, unexpected ',', expecting ']'", false},
-        ErrCase{"=1", 1, 1, "config parsing error near `=': syntax error, unexpected '=', expecting $end or IDENT or NEWLINE or ';'", false},
-        ErrCase{",", 1, 1, "config parsing error near `,': syntax error, unexpected ',', expecting $end or IDENT or NEWLINE or ';'", false},
-        ErrCase{"a=;", 1, 3, "config parsing error near `;': syntax error, unexpected ';', expecting STRING or NUMBER or '['", false},
-        ErrCase{"a=]", 1, 3, "config parsing error near `]': syntax error, unexpected ']', expecting STRING or NUMBER or '['", false},
-        ErrCase{"a='s' 'b'", 1, 7, "config parsing error near `'b'': syntax error, unexpected STRING, expecting $end", false},
-        ErrCase{"a='it''s'", 1, 7, "config parsing error near `'s'': syntax error, unexpected STRING, expecting $end", false},
-        ErrCase{"a=1;b", 1, 6, "config parsing error near `': syntax error, unexpected $end, expecting += or '='", false},
-        ErrCase{"a=1\nb c", 2, 3, "config parsing error near `c': syntax error, unexpected IDENT, expecting += or '='", false},
-        ErrCase{"a=[1,2\n", 2, 1, "config parsing error near `': syntax error, unexpected $end, expecting ']'", false},
+        ErrCase{"a=[=]", 1, 4,
+                "config parsing error near `=': syntax error, unexpected '=', expecting ']'",
+                false},
+        ErrCase{"a=[1 2]", 1, 6,
+                "config parsing error near `2': syntax error, unexpected NUMBER, expecting ']'",
+                false},
+        ErrCase{
+            "a b", 1, 3,
+            "config parsing error near `b': syntax error, unexpected IDENT, expecting += or '='",
+            false},
+        ErrCase{"a=1 2", 1, 5,
+                "config parsing error near `2': syntax error, unexpected NUMBER, expecting $end",
+                false},
+        ErrCase{"a=\n", 1, 3,
+                "config parsing error near <newline>: syntax error, unexpected NEWLINE, expecting "
+                "STRING or NUMBER or '['",
+                false},
+        ErrCase{"a= # why\n", 1, 4,
+                "config parsing error near `# why': syntax error, unexpected NEWLINE, expecting "
+                "STRING or NUMBER or '['",
+                false},
+        ErrCase{"a=[1", 1, 5,
+                "config parsing error near `': syntax error, unexpected $end, expecting ']'",
+                false},
+        ErrCase{"a+=", 1, 4,
+                "config parsing error near `': syntax error, unexpected $end, expecting STRING or "
+                "NUMBER or '['",
+                false},
+        ErrCase{"a=1,", 1, 4,
+                "config parsing error near `,': syntax error, unexpected ',', expecting $end",
+                false},
+        ErrCase{"a=[1]]", 1, 6,
+                "config parsing error near `]': syntax error, unexpected ']', expecting $end",
+                false},
+        ErrCase{"a=[1,,2]", 1, 6,
+                "config parsing error near `,': syntax error, unexpected ',', expecting ']'",
+                false},
+        ErrCase{"=1", 1, 1,
+                "config parsing error near `=': syntax error, unexpected '=', expecting $end or "
+                "IDENT or NEWLINE or ';'",
+                false},
+        ErrCase{",", 1, 1,
+                "config parsing error near `,': syntax error, unexpected ',', expecting $end or "
+                "IDENT or NEWLINE or ';'",
+                false},
+        ErrCase{"a=;", 1, 3,
+                "config parsing error near `;': syntax error, unexpected ';', expecting STRING or "
+                "NUMBER or '['",
+                false},
+        ErrCase{"a=]", 1, 3,
+                "config parsing error near `]': syntax error, unexpected ']', expecting STRING or "
+                "NUMBER or '['",
+                false},
+        ErrCase{"a='s' 'b'", 1, 7,
+                "config parsing error near `'b'': syntax error, unexpected STRING, expecting $end",
+                false},
+        ErrCase{"a='it''s'", 1, 7,
+                "config parsing error near `'s'': syntax error, unexpected STRING, expecting $end",
+                false},
+        ErrCase{"a=1;b", 1, 6,
+                "config parsing error near `': syntax error, unexpected $end, expecting += or '='",
+                false},
+        ErrCase{
+            "a=1\nb c", 2, 3,
+            "config parsing error near `c': syntax error, unexpected IDENT, expecting += or '='",
+            false},
+        ErrCase{"a=[1,2\n", 2, 1,
+                "config parsing error near `': syntax error, unexpected $end, expecting ']'",
+                false},
         ErrCase{"A=1", 1, 1, "config parsing error near `A=1': lexical error", false},
         ErrCase{"a=-1", 1, 3, "config parsing error near `-1': lexical error", true},
         ErrCase{"x=1\ny=(2)\nz=3", 2, 3, "config parsing error near `(2)': lexical error", true},
-        ErrCase{"a='unterminated", 1, 3, "config parsing error near `'unterminated': lexical error", false},
+        ErrCase{"a='unterminated", 1, 3, "config parsing error near `'unterminated': lexical error",
+                false},
         ErrCase{"a=\"x\\\ny\"", 1, 3, "config parsing error near `\"x\\': lexical error", false},
         ErrCase{"a=1\n# c", 2, 1, "config parsing error near `#': lexical error", false},
         ErrCase{"a=1 # c", 1, 5, "config parsing error near `#': lexical error", false},
         ErrCase{"a=1\r\n", 1, 4, "config parsing error near `\r': lexical error", false},
         ErrCase{"a=1.5\n", 1, 4, "config parsing error near `.5': lexical error", true},
-        ErrCase{"a=\"x\\q\"", 1, 3, "config parsing error near `\"x\\q\"': invalid character after backlash in quoted string", false},
-        ErrCase{"a=\"\\x41\"", 1, 3, "config parsing error near `\"\\x41\"': invalid digit after backslash hexnumerical character escape in quoted string", false},
-        ErrCase{"a=\"\\1\"", 1, 3, "config parsing error near `\"\\1\"': invalid digit after backslash octalnumerical character escape in quoted string", false},
-        ErrCase{"a=\"\\12\"", 1, 3, "config parsing error near `\"\\12\"': invalid digit after backslash octalnumerical character escape in quoted string", false},
-        ErrCase{"a=\"x\"\na+=[1]", 2, 6, "config parsing error near `]': can't add [list] to \"string\" or vice versa", false},
-        ErrCase{"a=[1]\na+=\"s\"", 2, 4, "config parsing error near `\"s\"': can't add [list] to \"string\" or vice versa", false}));
+        ErrCase{"a=\"x\\q\"", 1, 3,
+                "config parsing error near `\"x\\q\"': invalid character after backlash in quoted "
+                "string",
+                false},
+        ErrCase{"a=\"\\x41\"", 1, 3,
+                "config parsing error near `\"\\x41\"': invalid digit after backslash hexnumerical "
+                "character escape in quoted string",
+                false},
+        ErrCase{"a=\"\\1\"", 1, 3,
+                "config parsing error near `\"\\1\"': invalid digit after backslash octalnumerical "
+                "character escape in quoted string",
+                false},
+        ErrCase{"a=\"\\12\"", 1, 3,
+                "config parsing error near `\"\\12\"': invalid digit after backslash "
+                "octalnumerical character escape in quoted string",
+                false},
+        ErrCase{"a=\"x\"\na+=[1]", 2, 6,
+                "config parsing error near `]': can't add [list] to \"string\" or vice versa",
+                false},
+        ErrCase{"a=[1]\na+=\"s\"", 2, 4,
+                "config parsing error near `\"s\"': can't add [list] to \"string\" or vice versa",
+                false}));
 
 TEST(XlErrorsMore, PythonHintLooksAtTheWholeFile) {
   // The first error is a syntax error; a later '(' still marks the file as
@@ -244,7 +312,8 @@ TEST(XlErrorsMore, PythonHintLooksAtTheWholeFile) {
   // An error right after a complete assignment makes bison abort, so xl
   // never reads the '(' and prints no warning.
   e = bad("a=1 b\nc=(1)\n");
-  EXPECT_EQ(e.message, "config parsing error near `b': syntax error, unexpected IDENT, expecting $end");
+  EXPECT_EQ(e.message,
+            "config parsing error near `b': syntax error, unexpected IDENT, expecting $end");
   EXPECT_TRUE(e.hint.empty());
   // Recovery skips to the next newline and goes on.
   e = bad("a=[1,2\nb\nc=(1)\n");

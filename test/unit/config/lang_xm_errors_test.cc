@@ -92,9 +92,12 @@ INSTANTIATE_TEST_SUITE_P(
         Refusal{"x = 1 | 2\n", 1, 7, "bitwise operators (`|`) are not supported"},
         Refusal{"x = 1 << 2\n", 1, 7, "bitwise operators (`<<`) are not supported"},
         Refusal{"x = ~1\n", 1, 5, "bitwise operators (`~`) are not supported"},
-        Refusal{"x = 1 if y else 2\n", 1, 7, "conditional expressions (x if c else y) are not supported"},
-        Refusal{"x = [i for i in 'ab']\n", 1, 8, "comprehensions and generator expressions are not supported"},
-        Refusal{"x = (i for i in 'ab')\n", 1, 8, "comprehensions and generator expressions are not supported"},
+        Refusal{"x = 1 if y else 2\n", 1, 7,
+                "conditional expressions (x if c else y) are not supported"},
+        Refusal{"x = [i for i in 'ab']\n", 1, 8,
+                "comprehensions and generator expressions are not supported"},
+        Refusal{"x = (i for i in 'ab')\n", 1, 8,
+                "comprehensions and generator expressions are not supported"},
         Refusal{"x = {1, 2}\n", 1, 7, "set literals are not supported"},
         Refusal{"x = `1`\n", 1, 5, "backquote repr (`x`) is not supported"},
         Refusal{"x[0] = 1\n", 1, 2, "subscripts and slices (`x[...]`) are not supported"}));
@@ -105,8 +108,7 @@ INSTANTIATE_TEST_SUITE_P(
         Refusal{"x = 1L\n", 1, 5, "long integer literals (1L) are not supported"},
         Refusal{"x = 1j\n", 1, 5, "complex number literals are not supported"},
         Refusal{"x = u'a'\n", 1, 5, "unicode string literals are not supported"},
-        Refusal{"x = 09\n", 1, 5, "invalid token"},
-        Refusal{"x = 0x\n", 1, 5, "invalid token"},
+        Refusal{"x = 09\n", 1, 5, "invalid token"}, Refusal{"x = 0x\n", 1, 5, "invalid token"},
         Refusal{"x = 99999999999999999999\n", 1, 5,
                 "integer literal 99999999999999999999 does not fit in 64 bits"},
         Refusal{"x = 9223372036854775808\n", 1, 5,
@@ -117,8 +119,7 @@ INSTANTIATE_TEST_SUITE_P(
         Refusal{"x = '''abc\n\n", 1, 5, "EOF while scanning triple-quoted string literal"},
         Refusal{"x = 'ok'\ny = '\\x4'\n", 2, 6, "invalid \\x escape"},
         Refusal{"x = (1,\n", 2, 1, "unexpected EOF while parsing"},
-        Refusal{"x = 1 +\n", 1, 8, "invalid syntax"},
-        Refusal{"x = 1 2\n", 1, 7, "invalid syntax"},
+        Refusal{"x = 1 +\n", 1, 8, "invalid syntax"}, Refusal{"x = 1 2\n", 1, 7, "invalid syntax"},
         Refusal{"x = 1;; y = 2\n", 1, 7, "invalid syntax"},
         Refusal{"x = 1e\n", 1, 6, "invalid syntax"},
         Refusal{"x = 1 \\ y\n", 1, 7, "unexpected character after line continuation character"},
@@ -151,14 +152,16 @@ INSTANTIATE_TEST_SUITE_P(
                 "TypeError: not all arguments converted during string formatting"},
         Refusal{"x = 'abc' % 5\n", 1, 11,
                 "TypeError: not all arguments converted during string formatting"},
-        Refusal{"x = '%q' % 1\n", 1, 10, "ValueError: unsupported format character 'q' (0x71) at index 1"},
+        Refusal{"x = '%q' % 1\n", 1, 10,
+                "ValueError: unsupported format character 'q' (0x71) at index 1"},
         Refusal{"x = '%(a' % {}\n", 1, 11, "ValueError: incomplete format key"},
         Refusal{"x = '%(a)s' % {'b': 1}\n", 1, 13, "KeyError: 'a'"},
         Refusal{"x = '%(a)s' % (1,)\n", 1, 13, "TypeError: format requires a mapping"},
         Refusal{"x = '%*d' % ('a', 1)\n", 1, 11, "TypeError: * wants int"},
         Refusal{"x = '%c' % 'ab'\n", 1, 10, "TypeError: %c requires int or char"},
         Refusal{"x = {1: 'a'}\n", 1, 6, "only string dict keys are supported, not int"},
-        Refusal{"<domain type='xen'/>\n", 1, 1, "XML domain configuration files are not supported"}));
+        Refusal{"<domain type='xen'/>\n", 1, 1,
+                "XML domain configuration files are not supported"}));
 
 TEST(XmHints, SayWhatIsSupported) {
   ParseError e = fail("import os\n");
@@ -167,8 +170,8 @@ TEST(XmHints, SayWhatIsSupported) {
   EXPECT_NE(fail("xm_vars.check()\n").message.find("attribute access"), std::string::npos);
   EXPECT_NE(fail("x = xm_file\n").hint.find("xm_vars"), std::string::npos);
   EXPECT_NE(fail("x = 1L\n").hint.find("long"), std::string::npos);
-  EXPECT_EQ(fail("import os\n").format().rfind("vm.cfg:1:1: `import` is not supported\n  hint: ", 0),
-            0u);
+  EXPECT_EQ(
+      fail("import os\n").format().rfind("vm.cfg:1:1: `import` is not supported\n  hint: ", 0), 0u);
 }
 
 TEST(XmHints, SyntaxErrorsComeBeforeRuntimeErrors) {
@@ -239,7 +242,7 @@ TEST(XmOverrides, XmOptionsWinAndAreHiddenFromTheFile) {
   ConfigFile c = run("memory = 128\nmaxmem = memory * 2\nname = 'f'\nlabel = name\n",
                      {{"memory", "512"}, {"name", " web "}});
   EXPECT_EQ(c.find("memory")->value, I(512));
-  EXPECT_EQ(c.find("maxmem")->value, I(256));  // the file saw its own memory
+  EXPECT_EQ(c.find("maxmem")->value, I(256));    // the file saw its own memory
   EXPECT_EQ(c.find("name")->value, S(" web "));  // set_value keeps the text as given
   EXPECT_EQ(c.find("label")->value, S("f"));
   EXPECT_EQ(c.entries[0].name, "memory");
@@ -257,8 +260,7 @@ TEST(XmOverrides, OptionConversions) {
   EXPECT_EQ(run("", {{"vncunused", "n"}}).find("vncunused")->value, I(0));
   ConfigFile d = run("disk = ['phy:/dev/a,xvda,w']\n",
                      {{"disk", "phy:/dev/b,xvdb,w"}, {"disk", "phy:/dev/c,xvdc,w"}});
-  EXPECT_EQ(d.find("disk")->value,
-            makeValue(List{S("phy:/dev/b,xvdb,w"), S("phy:/dev/c,xvdc,w")}));
+  EXPECT_EQ(d.find("disk")->value, makeValue(List{S("phy:/dev/b,xvdb,w"), S("phy:/dev/c,xvdc,w")}));
   EXPECT_EQ(d.entries.size(), 1u);
 
   ParseError e = fail("", {{"memory", "abc"}});
@@ -271,10 +273,13 @@ TEST(XmOverrides, OptionConversions) {
 // --- settings xm ignores ------------------------------------------------------------
 
 TEST(XmIgnored, NonStrListIntFloatValuesBecomeWarnings) {
-  ConfigFile c = run("acpi = True\npae = False\nx = None\nt = (1, 2)\nd = {'a': 1}\nok = 1\n"
-                     "l = [True, (1,)]\n");
+  ConfigFile c =
+      run("acpi = True\npae = False\nx = None\nt = (1, 2)\nd = {'a': 1}\nok = 1\n"
+          "l = [True, (1,)]\n");
   std::vector<std::string> names;
-  for (const auto& e : c.entries) names.push_back(e.name);
+  for (const auto& e : c.entries) {
+    names.push_back(e.name);
+  }
   EXPECT_EQ(names, (std::vector<std::string>{"ok", "l"}));
   ASSERT_EQ(c.warnings.size(), 5u);
   EXPECT_EQ(c.warnings[0].format(),
@@ -297,19 +302,27 @@ TEST(XmLimits, RunawayValuesAreErrorsNotAllocations) {
   EXPECT_NE(fail("x = 'a' * 1000000\ny = x + x\n").message.find("too long"), std::string::npos);
 
   std::string doubling = "a = [0]\n";
-  for (int i = 0; i < 40; ++i) doubling += "a = a + a\n";
+  for (int i = 0; i < 40; ++i) {
+    doubling += "a = a + a\n";
+  }
   EXPECT_NE(fail(doubling).message.find("too large"), std::string::npos);
 
   std::string shared = "a = [0] * 1000\n";
-  for (int i = 0; i < 30; ++i) shared += "a = [a, a]\n";
+  for (int i = 0; i < 30; ++i) {
+    shared += "a = [a, a]\n";
+  }
   EXPECT_NE(fail(shared).message.find("too large"), std::string::npos);
 
   std::string work = "s = 'x' * 1000000\n";
-  for (int i = 0; i < 80; ++i) work += "t = s + 'y'\n";
+  for (int i = 0; i < 80; ++i) {
+    work += "t = s + 'y'\n";
+  }
   EXPECT_NE(fail(work).message.find("MiB"), std::string::npos);
 
   std::string total = "s = 'x' * 1000000\n";
-  for (int i = 0; i < 80; ++i) total += "v" + std::to_string(i) + " = s\n";
+  for (int i = 0; i < 80; ++i) {
+    total += "v" + std::to_string(i) + " = s\n";
+  }
   EXPECT_NE(fail(total).message.find("too large in total"), std::string::npos);
 }
 
@@ -319,13 +332,19 @@ TEST(XmLimits, NestingAndExpressionSize) {
   std::string nest200 = "x = " + std::string(200, '[') + std::string(200, ']') + "\n";
   EXPECT_NE(fail(nest200).message.find("nested too deeply"), std::string::npos);
   std::string grow = "a = []\n";
-  for (int i = 0; i < 100; ++i) grow += "a = [a]\n";
+  for (int i = 0; i < 100; ++i) {
+    grow += "a = [a]\n";
+  }
   EXPECT_NE(fail(grow).message.find("nested deeper"), std::string::npos);
-  std::string chain = "x = 1" ;
-  for (int i = 0; i < 1000; ++i) chain += " + 1";
+  std::string chain = "x = 1";
+  for (int i = 0; i < 1000; ++i) {
+    chain += " + 1";
+  }
   EXPECT_NE(fail(chain + "\n").message.find("too long"), std::string::npos);
   std::string okChain = "x = 1";
-  for (int i = 0; i < 300; ++i) okChain += " + 1";
+  for (int i = 0; i < 300; ++i) {
+    okChain += " + 1";
+  }
   EXPECT_EQ(run(okChain + "\n").find("x")->value, I(301));
   EXPECT_NE(fail("x = " + std::string(150, '-') + "1\n").message.find("nested too deeply"),
             std::string::npos);

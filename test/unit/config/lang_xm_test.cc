@@ -67,7 +67,9 @@ TEST(XmLiterals, StringQuotesAndEscapes) {
   EXPECT_EQ(x("'''tri\nple'''"), S("tri\nple"));
   EXPECT_EQ(x(R"X("""it's "quoted" """)X"), S("it's \"quoted\" "));
   EXPECT_EQ(x(R"('\\ \' \" \a\b\f\n\r\t\v')"), S("\\ ' \" \a\b\f\n\r\t\v"));
-  EXPECT_EQ(x(R"('\x41\101\1011\0\777')"), S(std::string("AA" "A1\0\xff", 6)));
+  EXPECT_EQ(x(R"('\x41\101\1011\0\777')"), S(std::string("AA"
+                                                         "A1\0\xff",
+                                                         6)));
   // Unknown escapes keep their backslash (Python 2 str).
   EXPECT_EQ(x(R"('\q\N{x}\u1234')"), S("\\q\\N{x}\\u1234"));
   EXPECT_EQ(x("'a\\\nb'"), S("ab"));  // backslash-newline inside a string
@@ -89,17 +91,16 @@ TEST(XmLiterals, ContainersNestAndKeepTuplesInside) {
                  Tup({I(6), I(7)}), makeValue(None{}), makeValue(true)}));
   EXPECT_EQ(x("[1, 2,]"), Lst({I(1), I(2)}));
   EXPECT_EQ(x("(1)"), I(1));
-  EXPECT_EQ(x("[{'b': 1, 'a': [2]}]"),
-            Lst({makeValue(Dict{{"b", I(1)}, {"a", Lst({I(2)})}})}));
+  EXPECT_EQ(x("[{'b': 1, 'a': [2]}]"), Lst({makeValue(Dict{{"b", I(1)}, {"a", Lst({I(2)})}})}));
   EXPECT_EQ(x("[{'a': 1, 'a': 2, 'b': 3}]"), Lst({makeValue(Dict{{"a", I(2)}, {"b", I(3)}})}));
 }
 
 // --- layout ---------------------------------------------------------------------
 
 TEST(XmLayout, CommentsContinuationsSeparators) {
-  ConfigFile ok = run(
-      "# comment\n\n   # indented comment\na = 1  # trailing\nb = [1,  # inside\n     2]\n"
-      "c = 1 + \\\n    2\nd = 1; e = 2;\npass\n\f\ng = (\n 'x')\n");
+  ConfigFile ok =
+      run("# comment\n\n   # indented comment\na = 1  # trailing\nb = [1,  # inside\n     2]\n"
+          "c = 1 + \\\n    2\nd = 1; e = 2;\npass\n\f\ng = (\n 'x')\n");
   EXPECT_EQ(ok.find("a")->value, I(1));
   EXPECT_EQ(ok.find("b")->value, Lst({I(1), I(2)}));
   EXPECT_EQ(ok.find("c")->value, I(3));
@@ -184,19 +185,13 @@ TEST_P(XmFormat, MatchesCPython27) { EXPECT_EQ(x(GetParam().expr), S(GetParam().
 INSTANTIATE_TEST_SUITE_P(
     Py27, XmFormat,
     ::testing::Values(
-        FmtCase{"'%s-%d' % ('a', 5)", "a-5"},
-        FmtCase{"'%s' % 'single'", "single"},
-        FmtCase{"'%s' % [1, 2]", "[1, 2]"},
-        FmtCase{"'%s' % ((1,),)", "(1,)"},
+        FmtCase{"'%s-%d' % ('a', 5)", "a-5"}, FmtCase{"'%s' % 'single'", "single"},
+        FmtCase{"'%s' % [1, 2]", "[1, 2]"}, FmtCase{"'%s' % ((1,),)", "(1,)"},
         FmtCase{"'%s' % ([1, 'a', (2,), 1.5, None, True],)", "[1, 'a', (2,), 1.5, None, True]"},
         FmtCase{"'%(name)s is %(age)d' % {'name': 'web', 'age': 3}", "web is 3"},
-        FmtCase{"'%(a(b))s' % {'a(b)': 5}", "5"},
-        FmtCase{"'%s %(a)s' % {'a': 1}", "{'a': 1} 1"},
-        FmtCase{"'%s' % {}", "{}"},
-        FmtCase{"'abc' % []", "abc"},
-        FmtCase{"'%%' % ()", "%"},
-        FmtCase{"'%%'", "%%"},
-        FmtCase{"'%s%%' % 5", "5%"},
+        FmtCase{"'%(a(b))s' % {'a(b)': 5}", "5"}, FmtCase{"'%s %(a)s' % {'a': 1}", "{'a': 1} 1"},
+        FmtCase{"'%s' % {}", "{}"}, FmtCase{"'abc' % []", "abc"}, FmtCase{"'%%' % ()", "%"},
+        FmtCase{"'%%'", "%%"}, FmtCase{"'%s%%' % 5", "5%"},
         FmtCase{"'%5%|%-5%|' % ()", "    %|%    |"},
         FmtCase{"'%r %r %r' % ('a', \"b'c\", 'd\"e')", "'a' \"b'c\" 'd\"e'"},
         FmtCase{"'%5.2f|%-6s|%03d' % (3.14159, 'ab', 7)", " 3.14|ab    |007"},
@@ -209,8 +204,7 @@ INSTANTIATE_TEST_SUITE_P(
                 "abc|    3.1416|3.14e+02  |"},
         FmtCase{"'%*d|%-*d|%.*f' % (5, 3, 4, 2, 2, 3.14159)", "    3|2   |3.14"},
         FmtCase{"'%*d|%.*f' % (-5, 3, -2, 1.5)", "3    |2"},
-        FmtCase{"'%#.3x %#5x %#05x %.0d %.0x %#x' % (5, 5, 5, 0, 0, 0)",
-                "0x005   0x5 0x005   0x0"},
+        FmtCase{"'%#.3x %#5x %#05x %.0d %.0x %#x' % (5, 5, 5, 0, 0, 0)", "0x005   0x5 0x005   0x0"},
         FmtCase{"'%u %o %x %#x' % (-3, -8, -255, -255)", "-3 -10 -ff -0xff"},
         FmtCase{"'%#o %#.0o %#8.3o|' % (0, 0, 8)", "0 0      010|"},
         FmtCase{"'%d %d %x %i %c' % (3.99, -3.99, 3.7, True, True)", "3 -3 3 1 \x01"},
@@ -229,8 +223,7 @@ INSTANTIATE_TEST_SUITE_P(
                 "1.23e+03 0.000123 100000 1e+06"},
         FmtCase{"'%.0f %.0f %.f' % (2.5, 3.5, 2.567)", "2 4 3"},
         FmtCase{"'%5.2r|%.2s|%.s|' % ('abc', [1, 2], 'ab')", "   'a|[1||"},
-        FmtCase{"'%05s|%+s' % ('ab', 'a')", "   ab|a"},
-        FmtCase{"'%s' % 'x' % ()", "x"},
+        FmtCase{"'%05s|%+s' % ('ab', 'a')", "   ab|a"}, FmtCase{"'%s' % 'x' % ()", "x"},
         FmtCase{"'vm%02d' % 7 + '-' + '%s' % 'web'", "vm07-web"}));
 
 // --- names --------------------------------------------------------------------------
@@ -243,7 +236,9 @@ TEST(XmNames, EarlierBindingsAndChainedAssignment) {
   EXPECT_EQ(c.find("n")->value, I(5));
   EXPECT_EQ(c.find("m")->value, I(10));
   std::vector<std::string> order;
-  for (const auto& e : c.entries) order.push_back(e.name);
+  for (const auto& e : c.entries) {
+    order.push_back(e.name);
+  }
   EXPECT_EQ(order, (std::vector<std::string>{"a", "b", "n", "name", "m"}));
 }
 
@@ -264,8 +259,9 @@ TEST(XmNames, AugmentedAssignment) {
 }
 
 TEST(XmNames, Locations) {
-  ConfigFile c = run("# header\nmemory = 512\nname = \\\n  'web'\ndisk = [\n 'a',\n   'b']\n"
-                     "memory = memory * 2\n");
+  ConfigFile c =
+      run("# header\nmemory = 512\nname = \\\n  'web'\ndisk = [\n 'a',\n   'b']\n"
+          "memory = memory * 2\n");
   const Assignment* mem = c.find("memory");
   EXPECT_EQ(mem->loc.file, "vm.cfg");
   EXPECT_EQ(mem->loc.line, 8);  // the last assignment
@@ -313,7 +309,7 @@ TEST(XmReal, SeedCorpusConfigs) {
   EXPECT_EQ(n.find("memory")->value, I(256));
   EXPECT_EQ(n.find("on_crash")->value, S("restart"));
   EXPECT_EQ(n.find("vif")->value, Lst({S("mac=00:16:3e:00:00:44, bridge=xenbr10"),
-                                        S("mac=00:16:e3:00:00:45, bridge=xenbr20")}));
+                                       S("mac=00:16:e3:00:00:45, bridge=xenbr20")}));
   EXPECT_EQ(n.find("vif")->loc.line, 11);
   ConfigFile b = run(testing::readData("xm/book-of-xen.cfg"));
   EXPECT_EQ(b.find("pci")->value, Lst({S("00:1a.1"), S("00:1a.7")}));
