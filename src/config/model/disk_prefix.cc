@@ -70,9 +70,18 @@ void normalizeTarget(Disk& d) {
 bool Prefixes::apply(std::string_view word, std::string* error) {
   bool wasAfterTap = afterTap;
   afterTap = false;
+  auto leaveTap = [&] {
+    // A later backend prefix replaces blktap, and the format its driver implied.
+    if (d.backend == DiskBackend::kTap && !formatSet) {
+      d.format = DiskFormat::kRaw;
+    }
+    d.tap = TapDriver::kNone;
+  };
   if (word == "phy") {
+    leaveTap();
     d.backend = DiskBackend::kPhy;
   } else if (word == "file") {
+    leaveTap();
     d.backend = DiskBackend::kFile;
   } else if (word == "tap" || word == "tap2" || word == "tapdisk") {
     d.backend = DiskBackend::kTap;
@@ -93,12 +102,15 @@ bool Prefixes::apply(std::string_view word, std::string* error) {
     d.format = *diskFormatFromName(word);
     formatSet = true;
   } else if (word == "nbd" || word == "enbd") {
+    leaveTap();
     d.backend = DiskBackend::kNbd;
     return false;
   } else if (word == "iscsi") {
+    leaveTap();
     d.backend = DiskBackend::kIscsi;
     return false;
   } else if (word == "drbd") {
+    leaveTap();
     d.backend = DiskBackend::kDrbd;
     return false;
   } else if (word == "npiv") {

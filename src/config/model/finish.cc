@@ -2,14 +2,19 @@
 // canonical form that makes equal meanings compare equal, and validation.
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <cstdio>
+#include <functional>
 #include <set>
+#include <variant>
 
 #include "config/model/build.h"
+#include "config/model/cpu_spec.h"
 #include "config/model/device_spec.h"
 #include "config/model/disk_spec.h"
 #include "config/model/net_spec.h"
 #include "config/model/names.h"
+#include "config/model/text.h"
 
 namespace xenia::config {
 namespace {
@@ -78,6 +83,83 @@ bool validName(const std::string& n) {
     }
   }
   return true;
+}
+
+// Every string the model holds must be UTF-8: JSON cannot carry anything
+// else, and the daemon stores models as JSON. Returns the first offender.
+std::optional<std::string> nonUtf8Field(const DomainConfig& d) {
+  std::optional<std::string> bad;
+  auto check = [&](const std::string& field, const std::string& s) {
+    if (!bad && !text::isValidUtf8(s)) {
+      bad = field;
+    }
+  };
+  std::function<void(const std::string&, const Value&)> value = [&](const std::string& field,
+                                                                   const Value& v) {
+    if (const std::string* s = std::get_if<std::string>(&v.v)) {
+      check(field, *s);
+    } else if (const List* l = std::get_if<List>(&v.v)) {
+      for (const Value& item : *l) {
+        value(field, item);
+      }
+    } else if (const Dict* dict = std::get_if<Dict>(&v.v)) {
+      for (const auto& [k, item] : *dict) {
+        check(field, k);
+        value(field, item);
+      }
+    }
+  };
+  auto graphics = [&](const std::string& field, const Graphics& g) {
+    for (const std::string* s : {&g.vnclisten, &g.keymap, &g.display, &g.xauthority}) {
+      check(field, *s);
+    }
+    check(field, g.vncpasswd.value_or(""));
+  };
+  for (const auto& [field, s] : std::initializer_list<std::pair<const char*, const std::string*>>{
+           {"name", &d.name}, {"description", &d.description}, {"kernel", &d.kernel},
+           {"ramdisk", &d.ramdisk}, {"root", &d.root}, {"extra", &d.extra},
+           {"ip", &d.ipArgs}, {"bootloader", &d.bootloader},
+           {"bootloader_args", &d.bootloaderArgs}, {"loader", &d.loader},
+           {"device_model", &d.deviceModel}, {"parallel", &d.parallel},
+           {"monitor", &d.monitor}, {"soundhw", &d.soundhw}, {"fda", &d.fda},
+           {"fdb", &d.fdb}, {"tsc_mode", &d.tscMode}}) {
+    check(field, *s);
+  }
+  for (size_t i = 0; i < d.disks.size(); ++i) {
+    const Disk& k = d.disks[i];
+    for (const std::string* s : {&k.target, &k.vdev, &k.backendDomain, &k.script, &k.protocol}) {
+      check(indexed("disk", i), *s);
+    }
+  }
+  for (size_t i = 0; i < d.vifs.size(); ++i) {
+    const Vif& v = d.vifs[i];
+    for (const std::string* s : {&v.bridge, &v.script, &v.vifname, &v.model, &v.backendDomain,
+                                 &v.gatewaydev, &v.accel}) {
+      check(indexed("vif", i), *s);
+    }
+    for (const std::string& ip : v.ip) {
+      check(indexed("vif", i), ip);
+    }
+  }
+  for (size_t i = 0; i < d.vfbs.size(); ++i) {
+    graphics(indexed("vfb", i), d.vfbs[i]);
+  }
+  graphics("vnc", d.graphics);
+  for (const std::string& s : d.usbdevice) {
+    check("usbdevice", s);
+  }
+  for (const std::string& s : d.serial) {
+    check("serial", s);
+  }
+  for (const auto& [k, v] : d.cpuid.features) {
+    check("cpuid", k);
+    check("cpuid", v);
+  }
+  for (const auto& [k, v] : d.otherKeys) {
+    check(k, k);
+    value(k, v);
+  }
+  return bad;
 }
 
 }  // namespace
@@ -178,6 +260,9 @@ Expected<DomainConfig, ModelError> finishDomain(DomainConfig d, Random& rng) {
 }
 
 Expected<Ok, ModelError> validateDomain(const DomainConfig& d) {
+  if (auto field = nonUtf8Field(d)) {
+    return fail(*field, "The text is not valid UTF-8.");
+  }
   if (!validName(d.name)) {
     return fail("name", "Domain name '" + d.name +
                             "' is invalid: use 1-64 letters, digits and _ . - + :.");
@@ -236,6 +321,16 @@ Expected<Ok, ModelError> validateDomain(const DomainConfig& d) {
     if (k.empty() && k.devtype != DiskDevType::kCdrom) {
       return fail(field, "Disk '" + k.vdev + "' has no target; only a CD-ROM drive may be empty.");
     }
+    // The fields must be what the disk's uname reads back as (SXP carries
+    // only the uname): e.g. an absolute path for path backends, a blktap
+    // driver exactly for tap, a CD-ROM for tap:cdrom.
+    auto again = parseUname(formatUname(k));
+    if (!again || again->backend != k.backend || again->tap != k.tap ||
+        again->format != k.format || again->target != k.target ||
+        (k.tap == TapDriver::kCdrom && k.devtype != DiskDevType::kCdrom)) {
+      return fail(field, "Disk '" + k.vdev + "' has an inconsistent backend, driver, format "
+                         "and target (" + formatUname(k) + ").");
+    }
     if (k.vdev[0] == 'h') {
       ++ide;
       if (d.type == GuestType::kHvm && (k.vdev[2] > 'd' || k.vdev.size() > 3)) {
@@ -283,12 +378,81 @@ Expected<Ok, ModelError> validateDomain(const DomainConfig& d) {
     return fail("vfb", "An HVM guest's display is set with the top-level vnc/sdl keys.");
   }
   for (size_t i = 0; i < d.pci.size(); ++i) {
+    const PciDevice& p = d.pci[i];
+    bool badVslot = p.vslot && (*p.vslot < 0 || *p.vslot > 0x1f);
+    if (p.domain < 0 || p.domain > 0xffff || p.bus < 0 || p.bus > 0xff || p.slot < 0 ||
+        p.slot > 0x1f || p.func < 0 || p.func > 7 || badVslot) {
+      return fail(indexed("pci", i), "PCI address " + formatPciBdf(p) + " is out of range.");
+    }
     for (size_t j = 0; j < i; ++j) {
       const PciDevice& a = d.pci[i];
       const PciDevice& b = d.pci[j];
       if (a.domain == b.domain && a.bus == b.bus && a.slot == b.slot && a.func == b.func) {
         return fail(indexed("pci", i), "PCI device " + formatPciBdf(a) + " is assigned twice.");
       }
+    }
+  }
+  for (size_t i = 0; i < d.vifs.size(); ++i) {
+    for (const std::string& ip : d.vifs[i].ip) {
+      if (ip.empty() || ip.find_first_of(" \t\n") != std::string::npos) {
+        return fail(indexed("vif", i), "IP address '" + ip + "' is empty or has blanks.");
+      }
+    }
+  }
+  for (const std::string* s : {&d.root, &d.ipArgs}) {
+    if (s->rfind(s == &d.root ? "root=" : "ip=", 0) == 0) {
+      return fail(s == &d.root ? "root" : "ip",
+                  "The value must not repeat its 'root='/'ip=' prefix.");
+    }
+  }
+  for (const auto& list : {&d.serial, &d.usbdevice}) {
+    for (const std::string& s : *list) {
+      if (s.empty()) {
+        return fail(list == &d.serial ? "serial" : "usbdevice", "An entry is empty.");
+      }
+    }
+  }
+  if (!d.tscMode.empty() && d.tscMode != "always_emulate" && d.tscMode != "native" &&
+      d.tscMode != "native_paravirt") {
+    return fail("tsc_mode", "TSC mode '" + d.tscMode + "' is invalid (use default, "
+                            "always_emulate, native or native_paravirt).");
+  }
+  if (d.timerMode && (*d.timerMode < 0 || *d.timerMode > 3)) {
+    return fail("timer_mode", "timer_mode must be 0..3.");
+  }
+  if (d.shadowMemory < 0 || d.maxmem > (int64_t{16} << 20)) {
+    return fail(d.shadowMemory < 0 ? "shadow_memory" : "maxmem", "The size is out of range.");
+  }
+  if (!d.cpuid.features.empty() || d.cpuid.host) {
+    std::string spec = d.cpuid.host ? "host" : "";
+    for (const auto& [k, v] : d.cpuid.features) {
+      spec += (spec.empty() ? "" : ",") + k + "=" + v;
+    }
+    auto again = parseCpuidLibxl(spec);
+    if (!again || again->host != d.cpuid.host || again->features != d.cpuid.features) {
+      return fail("cpuid", "The cpuid features are invalid.");
+    }
+  }
+  std::set<std::string> otherNames;
+  std::function<bool(const Value&)> finite = [&](const Value& v) {
+    if (const double* x = std::get_if<double>(&v.v)) {
+      return std::isfinite(*x);
+    }
+    if (const List* l = std::get_if<List>(&v.v)) {
+      return std::all_of(l->begin(), l->end(), finite);
+    }
+    if (const Dict* dict = std::get_if<Dict>(&v.v)) {
+      return std::all_of(dict->begin(), dict->end(),
+                         [&](const auto& kv) { return finite(kv.second); });
+    }
+    return true;
+  };
+  for (const auto& [k, v] : d.otherKeys) {
+    if (!otherNames.insert(k).second) {
+      return fail(k, "The key is given twice.");
+    }
+    if (!finite(v)) {
+      return fail(k, "Numbers must be finite (JSON has no inf or nan).");
     }
   }
   if (auto b = parseBootOrder(d.boot); !b || *b != d.boot) {

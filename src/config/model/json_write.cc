@@ -222,6 +222,10 @@ nlohmann::ordered_json domainToJson(const DomainConfig& d) {
   return j;
 }
 
-std::string domainToJsonText(const DomainConfig& d) { return domainToJson(d).dump(2) + "\n"; }
+std::string domainToJsonText(const DomainConfig& d) {
+  // Validated models hold only UTF-8; replacing keeps dump() from throwing
+  // on a model built in code without validation.
+  return domainToJson(d).dump(2, ' ', false, J::error_handler_t::replace) + "\n";
+}
 
 }  // namespace xenia::config

@@ -367,7 +367,8 @@ Sexp domainToSxp(const DomainConfig& d, const SxpRuntime& rt) {
     for (const auto& [k, v] : d.otherKeys) {
       other[k] = valueToJson(v);
     }
-    s.add(pair("xenia_other_keys", other.dump()));
+    s.add(pair("xenia_other_keys",
+               other.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace)));
   }
   return s;
 }

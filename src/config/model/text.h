@@ -22,6 +22,9 @@ std::optional<uint64_t> parseUnsigned(std::string_view s, int base = 10);
 // "1"/"0", "yes"/"no", "y"/"n", "true"/"false", "on"/"off" (any case).
 std::optional<bool> parseBool(std::string_view s);
 
+// Well-formed UTF-8 (no overlongs, surrogates or code points above U+10FFFF).
+bool isValidUtf8(std::string_view s);
+
 // Joins with a separator.
 std::string join(const std::vector<std::string>& parts, std::string_view sep);
 
