@@ -63,7 +63,7 @@ struct Disk {
   bool directIoSafe = false;         // xl flag
   std::optional<bool> discard;       // xl discard/no-discard; nullopt = default
 
-  bool empty() const { return target.empty(); }
+  bool empty() const { return target.empty(); }  // an empty CD-ROM drive
   bool operator==(const Disk&) const = default;
 };
 
@@ -199,8 +199,11 @@ struct DomainConfig {
 
   std::vector<Disk> disks;
   std::vector<Vif> vifs;
-  std::vector<Graphics> vfbs;  // PV framebuffers (vfb = [...])
-  Graphics graphics;           // HVM emulated VGA (top-level vnc/sdl/... keys)
+  // The display. Canonical form: a PV guest's is vfbs[0] (at most one; top-
+  // level vnc/sdl keys become it) and `graphics` stays default; an HVM
+  // guest's is `graphics` (a vfb entry is folded into it) and vfbs is empty.
+  std::vector<Graphics> vfbs;
+  Graphics graphics;
   bool vncconsole = false;
   bool nographic = false;
   bool stdvga = false;
