@@ -266,7 +266,9 @@ void Server::domainIntroduced(DomId domid) {
   std::string path = guestSocketPath(domid);
   std::string dir = dirName(path);
   auto made = makeDirs(dirName(dir), 0755);
-  if (made && ::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
+  // A directory left by an earlier daemon may have other permissions.
+  if (made && ((::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) ||
+               ::chmod(dir.c_str(), 0700) != 0)) {
     made = unexpected("Cannot create directory " + dir + ": " + std::strerror(errno) + ".");
   }
   if (!made) {
