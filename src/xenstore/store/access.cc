@@ -51,9 +51,10 @@ Err errnoFromParents(Req& r, std::string_view path, Err errnum, uint8_t perm) {
   NodeRef parent;
   bool found = false;
   if (!r.tx) {
+    // The nearest existing ancestor (for an existing node: its parent).
     Node* deepest = nullptr;
-    Node* n = r.s.tree.find(path, &deepest);
-    parent.base = n ? (n->parent() ? n->parent() : n) : deepest;
+    r.s.tree.find(parentPath(path), &deepest);
+    parent.base = deepest;
     found = true;
   } else {
     std::string_view name = path;

@@ -407,10 +407,10 @@ void Engine::Impl::removeTree(Node* top, std::string_view topPath, bool events) 
     addNodes(f.n->owner(), -1);
     stack.pop_back();
   }
-  Node* parent = top->parent();
   std::string_view parentName = parentPath(topPath);
+  Node* parent = tree.find(parentName);
   charge(parent, parentName.size(), -1);
-  tree.remove(top);
+  tree.remove(parent, top);
   parent->setGeneration(++generation);
   charge(parent, parentName.size(), 1);
   journalRemove(topPath);

@@ -167,7 +167,7 @@ Status commitTransaction(Impl& s, Conn& c, Tx& tx) {
     // exists already was removed and re-created: it moves to the end.
     for (const std::string& name : e->added) {
       if (Node* ch = s.tree.child(n, name)) {
-        s.tree.moveToEnd(ch);
+        s.tree.moveToEnd(n, ch);
       } else {
         s.tree.addChild(n, name);
       }

@@ -21,84 +21,94 @@ size_t hashName(std::string_view s) { return std::hash<std::string_view>{}(s); }
 
 }  // namespace
 
-// Open-addressing (linear probing) index of a big directory's children.
+// Open-addressing (linear probing) index of a big directory's children,
+// keeping each child's predecessor in the list so removal stays O(1).
 struct ChildIndex {
+  struct Slot {
+    Node* node;
+    Node* prev;
+  };
   Node* first = nullptr;
+  Node* last = nullptr;
   uint32_t count = 0;
   uint32_t mask = 0;
-  Node** slots = nullptr;
+  Slot* slots = nullptr;
   size_t& bytes;  // the tree's count of index memory
 
   ChildIndex(uint32_t capacity, size_t& counter) : mask(capacity - 1), bytes(counter) {
-    slots = static_cast<Node**>(std::calloc(capacity, sizeof(Node*)));
+    slots = static_cast<Slot*>(std::calloc(capacity, sizeof(Slot)));
     if (!slots) {
       throw std::bad_alloc();
     }
-    bytes += sizeof(ChildIndex) + capacity * sizeof(Node*);
+    bytes += sizeof(ChildIndex) + capacity * sizeof(Slot);
   }
   ~ChildIndex() {
-    bytes -= sizeof(ChildIndex) + (mask + 1) * sizeof(Node*);
+    bytes -= sizeof(ChildIndex) + (mask + 1) * sizeof(Slot);
     std::free(slots);
   }
 
-  Node* find(std::string_view name) const {
+  Slot* findSlot(std::string_view name) const {
     for (size_t i = hashName(name) & mask;; i = (i + 1) & mask) {
-      Node* n = slots[i];
+      Node* n = slots[i].node;
       if (!n) {
         return nullptr;
       }
       if (n->name() == name) {
-        return n;
+        return &slots[i];
       }
     }
   }
-  void insertSlot(Node* n) {
-    size_t i = hashName(n->name()) & mask;
-    while (slots[i]) {
+  Node* find(std::string_view name) const {
+    Slot* s = findSlot(name);
+    return s ? s->node : nullptr;
+  }
+  void insertSlot(Slot s) {
+    size_t i = hashName(s.node->name()) & mask;
+    while (slots[i].node) {
       i = (i + 1) & mask;
     }
-    slots[i] = n;
+    slots[i] = s;
   }
-  void insert(Node* n) {
+  void insert(Node* n, Node* prev) {
     if ((count + 1) * 4 > (mask + 1) * 3) {
       grow();
     }
-    insertSlot(n);
+    insertSlot({n, prev});
     ++count;
   }
   void grow() {
     uint32_t oldCap = mask + 1;
-    Node** old = slots;
+    Slot* old = slots;
     mask = oldCap * 2 - 1;
-    slots = static_cast<Node**>(std::calloc(oldCap * 2, sizeof(Node*)));
+    slots = static_cast<Slot*>(std::calloc(oldCap * 2, sizeof(Slot)));
     if (!slots) {
       throw std::bad_alloc();
     }
     for (uint32_t i = 0; i < oldCap; ++i) {
-      if (old[i]) {
+      if (old[i].node) {
         insertSlot(old[i]);
       }
     }
     std::free(old);
-    bytes += oldCap * sizeof(Node*);
+    bytes += oldCap * sizeof(Slot);
   }
   // Backward-shift deletion keeps probe chains intact without tombstones.
   void erase(Node* n) {
     size_t i = hashName(n->name()) & mask;
-    while (slots[i] != n) {
+    while (slots[i].node != n) {
       i = (i + 1) & mask;
     }
     size_t j = i;
     for (;;) {
-      slots[i] = nullptr;
+      slots[i] = Slot{};
       for (;;) {
         j = (j + 1) & mask;
-        if (!slots[j]) {
+        if (!slots[j].node) {
           --count;
           return;
         }
-        size_t home = hashName(slots[j]->name()) & mask;
-        // Move slots[j] into the hole at i if its home is not in (i, j].
+        size_t home = hashName(slots[j].node->name()) & mask;
+        // Move slots[j] into the hole at i unless its home lies in (i, j].
         bool between = (i <= j) ? (i < home && home <= j) : (i < home || home <= j);
         if (!between) {
           break;
@@ -201,82 +211,79 @@ Node* Tree::find(std::string_view path, Node** deepest, size_t* deepestLen) cons
 }
 
 void Tree::link(Node* parent, Node* n) {
-  n->parent_ = parent;
   n->next_ = nullptr;
   parent->childLen_ += n->nameLen_ + 1;
-  ChildIndex* ix = nullptr;
-  Node* first;
   if (parent->kids_ & 1) {
-    ix = reinterpret_cast<ChildIndex*>(parent->kids_ & ~uintptr_t{1});
-    first = ix->first;
-  } else {
-    first = reinterpret_cast<Node*>(parent->kids_);
+    auto* ix = reinterpret_cast<ChildIndex*>(parent->kids_ & ~uintptr_t{1});
+    Node* last = ix->last;
+    if (last) {
+      last->next_ = n;
+    } else {
+      ix->first = n;
+    }
+    ix->last = n;
+    ix->insert(n, last);
+    return;
   }
+  Node* first = reinterpret_cast<Node*>(parent->kids_);
   if (!first) {
-    n->prev_ = n;
     parent->kids_ = reinterpret_cast<uintptr_t>(n);
     return;
   }
-  Node* last = first->prev_;
-  last->next_ = n;
-  n->prev_ = last;
-  first->prev_ = n;
-  if (ix) {
-    ix->insert(n);
-    return;
-  }
-  // Small directory: build an index once it gets big.
-  uint32_t count = 0;
-  for (Node* c = first; c; c = c->next_) {
+  // Small directory: append, and build an index once it gets big.
+  uint32_t count = 1;
+  Node* last = first;
+  while (last->next_) {
+    last = last->next_;
     ++count;
   }
-  if (count >= kIndexThreshold) {
-    ix = new ChildIndex(32, indexBytes_);
+  last->next_ = n;
+  if (count + 1 >= kIndexThreshold) {
+    auto* ix = new ChildIndex(32, indexBytes_);
     ix->first = first;
-    for (Node* c = first; c; c = c->next_) {
-      ix->insert(c);
+    Node* prev = nullptr;
+    for (Node* c = first; c; prev = c, c = c->next_) {
+      ix->insert(c, prev);
     }
+    ix->last = n;
     parent->kids_ = reinterpret_cast<uintptr_t>(ix) | 1;
   }
 }
 
-void Tree::unlink(Node* n) {
-  Node* parent = n->parent_;
+void Tree::unlink(Node* parent, Node* n) {
   parent->childLen_ -= n->nameLen_ + 1;
-  ChildIndex* ix = nullptr;
-  Node* first;
+  Node* next = n->next_;
+  n->next_ = nullptr;
   if (parent->kids_ & 1) {
-    ix = reinterpret_cast<ChildIndex*>(parent->kids_ & ~uintptr_t{1});
-    ix->erase(n);
-    first = ix->first;
-  } else {
-    first = reinterpret_cast<Node*>(parent->kids_);
-  }
-  if (n == first) {
-    Node* next = n->next_;
-    if (next) {
-      next->prev_ = n->prev_;
-    }
-    first = next;
-  } else {
-    n->prev_->next_ = n->next_;
-    if (n->next_) {
-      n->next_->prev_ = n->prev_;
+    auto* ix = reinterpret_cast<ChildIndex*>(parent->kids_ & ~uintptr_t{1});
+    Node* prev = ix->findSlot(n->name())->prev;
+    if (prev) {
+      prev->next_ = next;
     } else {
-      first->prev_ = n->prev_;
+      ix->first = next;
     }
-  }
-  if (ix) {
-    ix->first = first;
-    if (!first) {
+    if (next) {
+      ix->findSlot(next->name())->prev = prev;
+    } else {
+      ix->last = prev;
+    }
+    ix->erase(n);
+    if (!ix->first) {
       delete ix;
       parent->kids_ = 0;
     }
-  } else {
-    parent->kids_ = reinterpret_cast<uintptr_t>(first);
+    return;
   }
-  n->parent_ = nullptr;
-  n->next_ = n->prev_ = nullptr;
+  Node* first = reinterpret_cast<Node*>(parent->kids_);
+  if (first == n) {
+    parent->kids_ = reinterpret_cast<uintptr_t>(next);
+    return;
+  }
+  Node* prev = first;
+  while (prev->next_ != n) {
+    prev = prev->next_;
+  }
+  prev->next_ = next;
 }
 
 Node* Tree::addChild(Node* parent, std::string_view name) {
@@ -286,14 +293,13 @@ Node* Tree::addChild(Node* parent, std::string_view name) {
   return n;
 }
 
-void Tree::moveToEnd(Node* n) {
-  Node* parent = n->parent_;
-  unlink(n);
+void Tree::moveToEnd(Node* parent, Node* n) {
+  unlink(parent, n);
   link(parent, n);
 }
 
-void Tree::remove(Node* n) {
-  unlink(n);
+void Tree::remove(Node* parent, Node* n) {
+  unlink(parent, n);
   freeSubtree(n);
 }
 
@@ -304,12 +310,9 @@ void Tree::freeSubtree(Node* top) {
     Node* n = stack.back();
     Node* c = n->firstChild();
     if (c) {
-      // Detach the first child and descend; n is revisited afterwards.
-      Node* first = c;
-      Node* next = first->next_;
-      if (next) {
-        next->prev_ = first->prev_;
-      }
+      // Detach the first child and descend; n is revisited afterwards. A
+      // dying directory's index is not kept up to date, only its head.
+      Node* next = c->next_;
       if (n->kids_ & 1) {
         auto* ix = reinterpret_cast<ChildIndex*>(n->kids_ & ~uintptr_t{1});
         ix->first = next;

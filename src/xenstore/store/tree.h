@@ -1,8 +1,10 @@
 // The committed node tree. Each node stores only its own name (inline, after
 // the fixed fields), its value (inline up to 8 bytes), a compact permission
-// list and a 64-bit generation. Children form a doubly linked list in
-// creation order; directories with many children also get a hash index, so
-// adding, finding and removing a child never costs O(children).
+// list and a 64-bit generation: 54 bytes plus the name. Children form a
+// singly linked list in creation order; directories with many children get a
+// hash index that also knows each child's predecessor and the last child, so
+// adding, finding and removing a child never costs O(children). Nodes do not
+// point to their parents: every operation starts from a path.
 #pragma once
 
 #include <cstddef>
@@ -30,7 +32,6 @@ class Node {
   const PermList& perms() const { return perms_; }
   uint32_t owner() const { return perms_.size() ? perms_.get(0).id : 0; }
 
-  Node* parent() const { return parent_; }
   Node* firstChild() const;
   Node* nextSibling() const { return next_; }
   bool hasChildren() const { return kids_ != 0; }
@@ -52,9 +53,7 @@ class Node {
     return reinterpret_cast<char*>(const_cast<Node*>(this)) + kNameOffset;
   }
 
-  Node* parent_ = nullptr;
-  Node* next_ = nullptr;
-  Node* prev_ = nullptr;  // the first child's prev_ is the last child
+  Node* next_ = nullptr;  // next sibling
   uintptr_t kids_ = 0;    // first child, or ChildIndex* | 1
   uint64_t gen_ = 0;
   union {
@@ -85,10 +84,10 @@ class Tree {
   Node* child(const Node* parent, std::string_view name) const;
   // Appends a new, empty child (name must not exist yet).
   Node* addChild(Node* parent, std::string_view name);
-  // Unlinks n from its parent and frees n's whole subtree.
-  void remove(Node* n);
+  // Unlinks child n from parent and frees n's whole subtree.
+  void remove(Node* parent, Node* n);
   // Moves an existing child to the end of its parent's child list.
-  void moveToEnd(Node* n);
+  void moveToEnd(Node* parent, Node* n);
   void setValue(Node* n, std::string_view v);
 
   size_t nodeCount() const { return count_; }
@@ -96,7 +95,7 @@ class Tree {
   size_t bytes() const;
 
  private:
-  void unlink(Node* n);
+  void unlink(Node* parent, Node* n);
   void link(Node* parent, Node* n);
   void freeSubtree(Node* n);
 

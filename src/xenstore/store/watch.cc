@@ -35,8 +35,8 @@ bool watchPermitted(Engine::Impl& s, const Conn& c, std::string_view path, const
   if (c.priv || (s.permFor(c, n->perms(), n->generation()) & kPermRead)) {
     return true;
   }
-  Node* parent = n->parent() ? n->parent() : n;
-  return s.permFor(c, parent->perms(), parent->generation()) & kPermRead;
+  Node* parent = s.tree.find(parentPath(path));
+  return parent && (s.permFor(c, parent->perms(), parent->generation()) & kPermRead);
 }
 
 }  // namespace
