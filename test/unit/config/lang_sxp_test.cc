@@ -235,7 +235,7 @@ TEST_P(SxpGolden, RoundTripReadWriteRead) {
 
 INSTANTIATE_TEST_SUITE_P(Data, SxpGolden,
                          ::testing::Values("domain-pv", "domain-hvm", "quoting",
-                                           "xend-pci-quirks"));
+                                           "xend-pci-quirks", "xend-config-4.0"));
 
 TEST(SxpPretty, SmallCases) {
   EXPECT_EQ(prettySxp(A("x")), "x\n");
