@@ -236,6 +236,37 @@ TEST(ModelSxp, ReadsRealXendDumps) {
   EXPECT_EQ(pv->vifs.size(), 0u);
 }
 
+// What `xm create -n` printed (make_config's (vm ...) layout), as `xm create -F` reads it.
+TEST(ModelSxp, ReadsXmCreateDryRunConfigs) {
+  SeededRandom rng(1);
+  auto vm = domainFromSxpText(
+      "(vm (name web) (memory 256) (vcpu_avail 1) (vcpus 2) (cpus '0-1')\n"
+      " (on_xend_start start) (bootloader /usr/bin/pygrub) (bootloader_args -q)\n"
+      " (image (linux (kernel /boot/vmlinuz) (ip 10.0.0.2:127.0.255.255::::eth0:off)\n"
+      "   (root '/dev/sda1 ro') (args console=hvc0)))\n"
+      " (s3_integrity 1) (backend (blkif))\n"
+      " (device (vbd (uname phy:/dev/vg/web) (dev xvda) (mode w)))\n"
+      " (device (vif (bridge xenbr0) (rate 10MB/s)))\n"
+      " (device (vkbd))\n"
+      " (device (vfb (vnc 1) (vncunused 1) (keymap de))))\n",
+      "web.sxp", rng);
+  ASSERT_TRUE(vm) << vm.error().format();
+  EXPECT_EQ(vm->cmdline, "root=/dev/sda1 ro ip=10.0.0.2:127.0.255.255::::eth0:off console=hvc0");
+  EXPECT_EQ(vm->extra, "console=hvc0");
+  EXPECT_EQ(vm->vcpus, 1);
+  EXPECT_EQ(vm->maxvcpus, 2);
+  ASSERT_TRUE(vm->cpus);
+  EXPECT_EQ(vm->cpus->cpus, (std::vector<int>{0, 1}));
+  EXPECT_EQ(vm->onXendStart, XendStartAction::kStart);
+  EXPECT_EQ(vm->bootloaderArgs, "-q");
+  ASSERT_EQ(vm->vifs.size(), 1u);
+  EXPECT_EQ(vm->vifs[0].mac.substr(0, 9), "00:16:3e:");  // generated
+  EXPECT_EQ(vm->vifs[0].rate->bytesPerInterval, 500000u);
+  ASSERT_EQ(vm->vfbs.size(), 1u);
+  EXPECT_EQ(vm->vfbs[0].keymap, "de");
+  expectSxpRoundTrip(*vm);
+}
+
 TEST(ModelSxp, Errors) {
   SeededRandom rng(1);
   auto notDomain = domainFromSxpText("(vif (mac x))", "a.sxp", rng);
