@@ -46,8 +46,9 @@ class ServerHooks {
     return std::nullopt;
   }
   // Whether a domain exists (C asks the hypervisor). Used when SET_PERMS
-  // names a domain: entries for missing domains are kept but ignored, and a
-  // missing owner is ENOENT. Without a hypervisor every domid exists.
+  // names a domain the engine does not know: entries for missing domains are
+  // kept but ignored, and a missing owner is ENOENT. Ids from 0x7ff0
+  // (DOMID_FIRST_RESERVED) up never exist; below that, by default, all do.
   virtual bool domainExists(DomId domid) { return true; }
 };
 
@@ -66,7 +67,8 @@ class Journal {
   virtual void domainReleased(DomId domid) = 0;
 };
 
-// C xenstored 4.17 defaults; they apply to unprivileged domains only.
+// C xenstored 4.17 defaults; they apply to unprivileged domains only (path
+// length to everyone). 0 switches a quota off.
 struct Quotas {
   uint32_t nodesPerDomain = 1000;      // ENOSPC
   uint32_t nodeSize = 2048;            // value+children+perms bytes, ENOSPC

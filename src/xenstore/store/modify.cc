@@ -155,9 +155,12 @@ Status createNode(Req& r, std::string_view path, std::string_view value) {
   }
 
   // Node-size quota for the parent gaining a child and for each new node.
+  // (In a transaction C has already written part of it: the failure dooms
+  // the transaction.)
+  auto refuse = [&r](Err e) { return r.tx ? failTx(r, e) : Status(e); };
   int64_t ancDelta = static_cast<int64_t>(lv[0].name.size()) + 1;
   if (nodeTooBig(r, ancPerms.size(), anc.value().size(), anc.childLen() + ancDelta)) {
-    return Err::ENOSPC_;
+    return refuse(Err::ENOSPC_);
   }
   int64_t newBytes = 0;
   for (uint32_t i = 0; i < levels; ++i) {
@@ -165,7 +168,7 @@ Status createNode(Req& r, std::string_view path, std::string_view value) {
     size_t valLen = leaf ? value.size() : 0;
     size_t childLen = leaf ? 0 : lv[i + 1].name.size() + 1;
     if (nodeTooBig(r, np.size(), valLen, childLen)) {
-      return Err::ENOSPC_;
+      return refuse(Err::ENOSPC_);
     }
     newBytes += recordSize(np.size(), valLen, childLen) + static_cast<int64_t>(lv[i].pathLen);
   }
@@ -200,7 +203,7 @@ Status createNode(Req& r, std::string_view path, std::string_view value) {
 
   // Transaction: the ancestor and every new node become overlay copies.
   if (r.unpriv() && s.memoryExceeds(r.c.domid, newBytes + ancDelta + kTxKeyExtra * levels)) {
-    return Err::ENOMEM_;
+    return refuse(Err::ENOMEM_);
   }
   r.tx->nodeCreated = true;
   Status err;

@@ -350,6 +350,28 @@ TEST_F(Tx, GuestTransactionQuotas) {
   EXPECT_EQ(end(g, t), "!ENOMEM");
 }
 
+TEST_F(Tx, RefusedWriteDoomsTheTransaction) {
+  ConnId g = guest(5);
+  mkdir(dom0, "/local/domain/5");
+  setPerms(dom0, "/local/domain/5", "n5|");
+  write(dom0, "/local/domain/5/old", "");
+  setPerms(dom0, "/local/domain/5/old", "n5|");
+  uint32_t t = start(g);
+  EXPECT_EQ(write(g, "ok", "1", t), "OK|");
+  EXPECT_EQ(write(g, "big", std::string(3000, 'x'), t), "!ENOSPC");
+  EXPECT_EQ(end(g, t), "!ENOMEM");
+  EXPECT_EQ(read(dom0, "/local/domain/5/ok"), "!ENOENT");
+  t = start(g);
+  EXPECT_EQ(write(g, "old", std::string(3000, 'x'), t), "!ENOSPC");
+  EXPECT_EQ(end(g, t), "!ENOMEM");
+  // A permission error is not a quota failure: the transaction survives.
+  t = start(g);
+  EXPECT_EQ(write(g, "ok", "1", t), "OK|");
+  EXPECT_EQ(write(g, "/tool/x", "1", t), "!EACCES");
+  EXPECT_EQ(end(g, t), "OK|");
+  EXPECT_EQ(read(dom0, "/local/domain/5/ok"), "1");
+}
+
 TEST_F(Tx, GuestNodeQuotaIsCheckedAtCommit) {
   ConnId g = guest(5);
   mkdir(dom0, "/local/domain/5");
