@@ -24,6 +24,7 @@ inline constexpr DomId kDomIdSelf = 0x7ff0;  // DOMID_SELF
 // Where the engine sends everything it produces. deliver() is called
 // synchronously from inside request()/introduce paths, in wire order: for one
 // request, watch events it triggers may precede its reply (as in C xenstored).
+// deliver() must not call back into the Engine (defer closing a connection).
 class Sink {
  public:
   virtual ~Sink() = default;
