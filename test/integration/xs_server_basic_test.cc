@@ -152,6 +152,12 @@ TEST(XsServerBasic, PidFileAndCleanShutdownOnSigterm) {
   std::string pidFile = dir.file("xenstored.pid");
   auto d = Daemon::start(dir.path(), {"-F", pidFile});
   ASSERT_TRUE(d);
+  // The socket queues connections from listen() on; the pid file follows
+  // once start-up is complete.
+  for (int i = 0; i < 1000 && !exists(pidFile); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ASSERT_TRUE(exists(pidFile));
   EXPECT_EQ(std::stoi(slurp(pidFile)), d->pid());
   struct stat st;
   ASSERT_EQ(::stat(d->socket().c_str(), &st), 0);
