@@ -4,6 +4,7 @@
 // QEMU emulates the devices, so backends are written already connected.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -26,9 +27,17 @@ struct DomainXsFacts {
   std::optional<int> vncPort;  // if a VNC server runs
   std::string vncListen;
   std::vector<std::string> vifNames;  // host tap names per vif index ("vif3.0")
+  // Additions.
+  int64_t consoleLimitBytes = 1048576;  // console/limit: xend-config console-limit * 1024
+  std::optional<int> deviceModelPid;    // QEMU's pid -> image/device-model-pid
+  std::string vifScript = "vif-bridge";  // xend-config vif-script, for vifs without script=
 };
 
-// Every node of a running domain, parents before children.
+// Every node of a running domain, parents before children (intermediate
+// directories included, with empty perms). A node with empty perms is written
+// without SET_PERMS, so xenstored gives it its parent's, as libxl relies on.
+// All devices are served by QEMU in dom0, so front- and backends are written
+// already Connected (state 4, hotplug-status connected).
 std::vector<XsNode> domainXsNodes(const config::DomainConfig& d, const DomainXsFacts& f);
 // Subtrees to remove when the domain goes: /local/domain/<id>, /vm/<uuid>,
 // /local/domain/0/backend/<type>/<id> for each backend type used, /libxl/<id>.
@@ -41,7 +50,13 @@ std::vector<XsNode> dom0XsNodes(int64_t dom0MemKiB, int nrCpus);
 // xvda=51712, hda=768, sda=2048, "d0p1" forms too; -1 if invalid.
 int vdevNumber(const std::string& vdev);
 
-// The backend directory type of a disk / the frontend class ("vbd").
-std::string diskBackendType(const config::Disk& k);  // "vbd" (or "qdisk" for tap/file images)
+// The vbd backend's "type" node, xend's uname prefix: "phy", "file", "tap",
+// "nbd", "iscsi", "drbd"; a prefixless xl target is "phy" under /dev/, else
+// "file"; "" for an empty CD-ROM drive. (Every disk's backend directory is
+// backend/vbd, as with xend.)
+std::string diskBackendType(const config::Disk& k);
+// The backend's "params" node: the uname after that prefix ("/dev/vg/x",
+// "aio:/img.raw", "qcow2:/img.qcow2"); "" for an empty drive.
+std::string diskParams(const config::Disk& k);
 
 }  // namespace xenia::xend
