@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared by the end-to-end tests (sourced, bash): a private xenstored and xend
 # on a short temp dir, guest configs for the test guest, console helpers, and
 # a cleanup that destroys what is left and fails the test when xend leaked
@@ -237,6 +238,10 @@ xe_guest() {
     fail "guest $1: no /$3/ after '$2'"
   echo "$out"
 }
+# Types COMMAND on the guest's console without waiting for any answer.
+xe_guest_send() {
+  xe_py guest "$XEND_SOCKET" "$1" "$2" '' 5 >/dev/null || fail "cannot type on $1's console"
+}
 xe_guest_memtotal() { xe_guest "$1" xenia-meminfo 'XENIA-MEMTOTAL-KB [0-9]+' | awk '{print $2}'; }
 xe_guest_cpus() { xe_guest "$1" xenia-cpus 'XENIA-CPUS [0-9]+ [0-9,-]+' | awk '{print $2}'; }
 
@@ -293,6 +298,30 @@ expect_nothing_left() {
   fi
 }
 
+# xe_wait_restart NAME OLDID TIMEOUT: waits until NAME runs with another
+# domid (a restart makes a new domain) and prints that domid.
+xe_wait_restart() {
+  local name=$1 old=$2 timeout=$3 id deadline=$((SECONDS + $3))
+  while ((SECONDS < deadline)); do
+    id=$(xm domid "$name" 2>/dev/null || true)
+    if [[ -n $id && $id != "$old" ]]; then
+      echo "$id"
+      return 0
+    fi
+    sleep 0.2
+  done
+  fail "$name was not restarted within ${timeout}s (domid still ${id:-none})"
+}
+# Waits until $1 seconds have passed since the shell variable named $2 was
+# set from $SECONDS: xend refuses to restart a domain younger than 60 s.
+xe_wait_age() {
+  local need=$1 since=${!2}
+  while ((SECONDS - since < need)); do sleep 1; done
+}
+# The name and state of the preserved domain renamed by rename-restart:
+# "Domain-<uuid>" rows of xm list.
+xe_renamed_rows() { xm list | awk 'NR > 1 && $1 ~ /^Domain-[0-9a-f]+-/'; }
+
 # Names of every domain but Domain-0 (halted managed ones included).
 xe_domains() { xm list 2>/dev/null | awk 'NR > 1 && $1 != "Domain-0" {print $1}'; }
 
@@ -309,14 +338,14 @@ xe_cleanup() {
         xm delete "$d" >/dev/null 2>&1
       done
       # What xend must have cleaned up once every domain is gone.
-      for i in $(seq 50); do [[ -z $(xe_qemu_pids) ]] && break; sleep 0.1; done
+      for _ in $(seq 50); do [[ -z $(xe_qemu_pids) ]] && break; sleep 0.1; done
       p=$(xe_qemu_pids)
       [[ -z $p ]] || leaks+=("QEMU still running after destroy: $p")
       d=$(ls -A "$XE_TMP/run/domains" 2>/dev/null)
       [[ -z $d ]] || leaks+=("run dirs left: $d")
       d=$(xs list /local/domain 2>/dev/null | grep -vx 0)
       [[ -z $d ]] || leaks+=("XenStore /local/domain entries left: $d")
-      d=$(xs list /vm 2>/dev/null)
+      d=$(xs list /vm 2>/dev/null | grep -vx 00000000-0000-0000-0000-000000000000)
       [[ -z $d ]] || leaks+=("XenStore /vm entries left: $d")
       d=$(ls -A "$XE_TMP/state/domains" 2>/dev/null)
       [[ -z $d ]] || leaks+=("managed domain state left: $d")
