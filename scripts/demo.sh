@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# The README's main job: install deps, build, start our xenstored on a private
-# socket, show Debian's xenstore-utils and our tools using it, then a guest's
-# own socket (introduced domain, no access to dom0's nodes); clean up after.
+# The README's main job: install deps, build (with the test guest), start our
+# xenstored on a private socket, show Debian's xenstore-utils and our tools
+# using it and a guest's own socket; then start xend, boot examples/demo.cfg
+# with `xm create`, show `xm list`, `xm list -l`, the guest's console and its
+# XenStore nodes, and shut it down; clean up after.
 # XENIA_BUILD_DIR: build directory (default build); XENIA_DEMO_NO_BUILD=1 skips
-# installing and building.
+# installing and building (the test guest is still built when missing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${XENIA_BUILD_DIR:-build}
@@ -41,13 +43,28 @@ if [ "${XENIA_DEMO_NO_BUILD:-}" != 1 ]; then
   cmake -S . -B "$build" -G Ninja >/dev/null
   cmake --build "$build"
 fi
+guest=$build/guest
+have_xend=
+if [ -x "$bin/xend" ] && [ -x "$bin/xm" ]; then
+  have_xend=1
+  if [ ! -s "$guest/vmlinuz" ] || [ "${XENIA_DEMO_NO_BUILD:-}" != 1 ]; then
+    heading "Building the test guest (scripts/build-test-guest.sh $guest)"
+    scripts/build-test-guest.sh "$guest"
+  fi
+fi
 
 tmp=$(mktemp -d /tmp/xenia-demo.XXXXXX)
 rundir=$tmp/run
 daemon_pid=
 watch_pid=
+xend_pid=
 cleanup() {
   [ -n "$watch_pid" ] && kill "$watch_pid" 2>/dev/null && wait "$watch_pid" 2>/dev/null
+  if [ -n "$xend_pid" ]; then
+    "$bin/xm" destroy demo >/dev/null 2>&1 || true
+    kill "$xend_pid" 2>/dev/null
+    wait "$xend_pid" 2>/dev/null || true
+  fi
   if [ -n "$daemon_pid" ]; then
     kill "$daemon_pid" 2>/dev/null
     wait "$daemon_pid" 2>/dev/null || true
@@ -117,6 +134,63 @@ deb xenstore-read /vm/demo/name
 ours xenia-xs release 5
 note "released: the socket and its directory are gone"
 show ls "$rundir/domain"
+
+if [ -n "$have_xend" ]; then
+  heading "Starting xend (its run, state and log directories under $tmp)"
+  mkdir -p "$tmp/xend"/{run,state,log,dump}
+  cat >"$tmp/xend-config.sxp" <<CFG
+(logfile $tmp/xend/log/xend.log)
+(xend-run-path $tmp/xend/run)
+(xend-state-path $tmp/xend/state)
+(xend-domains-path $tmp/xend/state/domains)
+(xend-log-dir $tmp/xend/log)
+(xend-dump-path $tmp/xend/dump)
+(xenstored-socket $XENSTORED_PATH)
+(xenstored-start no)
+CFG
+  export XEND_CONFIG=$tmp/xend-config.sxp XEND_SOCKET=$tmp/xend/run/xend.sock
+  "$bin/xend" -F >"$tmp/xend.stderr" 2>&1 &
+  xend_pid=$!
+  for _ in $(seq 300); do
+    "$bin/xm" list >/dev/null 2>&1 && break
+    kill -0 "$xend_pid" 2>/dev/null || { cat "$tmp/xend.stderr"; exit 1; }
+    sleep 0.1
+  done
+  note "pid $xend_pid; xm finds it through \$XEND_SOCKET=$XEND_SOCKET"
+  ours xm list
+
+  heading "Booting a guest: xm create examples/demo.cfg"
+  note "the config is Xen's xm syntax; kernel= and ramdisk= name the test guest just built"
+  gdir=$(cd "$guest" && pwd)
+  ours xm create examples/demo.cfg "kernel=$gdir/vmlinuz" "ramdisk=$gdir/initrd.gz"
+  log=$tmp/xend/log/console/guest-demo.log
+  for _ in $(seq 600); do
+    grep -qa "XENIA-GUEST-READY demo" "$log" 2>/dev/null && break
+    sleep 0.2
+  done
+  note "the guest's console (QEMU logs it to $log):"
+  tr -d '\r' <"$log" | grep -av '^\s*$' | tail -n 12 | sed 's/^/    /'
+  ours xm list
+  note "xm list -l prints the domain as xend's SXP (first lines):"
+  "$bin/xm" list -l demo 2>&1 | head -n 16 | sed 's/^/    /'
+  domid=$("$bin/xm" domid demo 2>/dev/null || echo 1)
+  note "xend wrote the domain into XenStore, as Xen's toolstack does:"
+  "$bin/xenstore-ls" "/local/domain/$domid" 2>&1 | head -n 12 | sed 's/^/    /'
+  ours xm mem-set demo 96
+  ours xm list demo
+  ours xm shutdown -w demo
+  note "the guest got the ACPI power button and powered itself off:"
+  tr -d '\r' <"$log" | grep -a XENIA-GUEST-SHUTDOWN | sed 's/^/    /'
+  ours xm list
+
+  heading "Stopping xend"
+  kill "$xend_pid"
+  wait "$xend_pid" 2>/dev/null || true
+  xend_pid=
+  note "xend stopped (guests would have kept running: xend re-attaches on start)"
+else
+  heading "xend and xm are not built in $bin yet: skipping the guest part"
+fi
 
 heading "Stopping xenstored and cleaning up"
 kill "$daemon_pid"
