@@ -1,8 +1,9 @@
 // xm list -l: config::domainToSxp with the runtime keys, then Xenia's extra
 // children, added to the tree here so config/model needs no hook: (accel ..)
-// before the devices, the host tap name in each vif, the VNC location in the
-// vfb (as xend's vfb reconfigure did), and a console device saying where the
-// console is.
+// before the devices, (tap_name ..) in each vif, the VNC location in the vfb
+// (as xend's vfb reconfigure did), and xend-style console devices (rfb for
+// VNC, vt100 for the text console). The SXP reader ignores all of them, so
+// `xm create -F` of saved output gives back the same domain.
 #include "xend/model/long_sxp.h"
 
 #include <algorithm>
@@ -34,7 +35,6 @@ Sexp longListSexp(const config::DomainConfig& d, const LongListFacts& f) {
   }
 
   size_t vif = 0;
-  bool haveVfb = false;
   std::string vncLocation;
   if (f.vncPort) {
     std::string host = !d.vfbs.empty() && !d.vfbs[0].vnclisten.empty() ? d.vfbs[0].vnclisten
@@ -44,25 +44,23 @@ Sexp longListSexp(const config::DomainConfig& d, const LongListFacts& f) {
   }
   for (Sexp& c : s.items) {
     if (isDevice(c, "vif")) {
-      Sexp& dev = c.items[1];
-      if (vif < f.vifNames.size() && !f.vifNames[vif].empty() && !dev.child("vifname")) {
-        dev.add("vifname", f.vifNames[vif]);
+      // Not (vifname ..): that is configuration, and a saved `xm list -l`
+      // must not pin the next run to this run's tap.
+      if (vif < f.vifNames.size() && !f.vifNames[vif].empty()) {
+        c.items[1].add("tap_name", f.vifNames[vif]);
       }
       ++vif;
-    } else if (isDevice(c, "vfb")) {
-      haveVfb = true;
-      if (!vncLocation.empty()) {
-        c.items[1].add("location", vncLocation);
-      }
+    } else if (isDevice(c, "vfb") && !vncLocation.empty()) {
+      c.items[1].add("location", vncLocation);
     }
   }
-  // An HVM guest's display is in its image; xend listed its VNC server as a
-  // vfb device all the same.
-  if (!haveVfb && !vncLocation.empty()) {
-    Sexp vfb = Sexp::makeList({Sexp::makeAtom("vfb")});
-    vfb.add("type", "vnc");
-    vfb.add("location", vncLocation);
-    s.add(Sexp::makePair("device", vfb));
+  // xend's console records: rfb for the VNC server, vt100 for the text
+  // console (XendDomainInfo._update_consoles).
+  if (!vncLocation.empty()) {
+    Sexp rfb = Sexp::makeList({Sexp::makeAtom("console")});
+    rfb.add("protocol", "rfb");
+    rfb.add("location", vncLocation);
+    s.add(Sexp::makePair("device", rfb));
   }
 
   std::string location = !f.consolePty.empty() ? f.consolePty : f.consoleSocket;

@@ -138,7 +138,10 @@ void addHome(xs::Writer& w, const config::DomainConfig& d, const DomainXsFacts& 
   w.node(home + "/console/output", "pty");
   w.node(home + "/console/tty", f.consoleTty);
   if (f.vncPort) {
-    w.node(home + "/console/vnc-listen", f.vncListen.empty() ? "127.0.0.1" : f.vncListen);
+    const config::Graphics& g = d.vfbs.empty() ? d.graphics : d.vfbs[0];
+    w.node(home + "/console/vnc-listen", !f.vncListen.empty()   ? f.vncListen
+                                         : !g.vnclisten.empty() ? g.vnclisten
+                                                                : "127.0.0.1");
     w.node(home + "/console/vnc-port", std::to_string(*f.vncPort));
   }
 }
