@@ -4,13 +4,13 @@
 // Xenia running guests in QEMU, not a Xen hypervisor.
 #include "xend/model/host_info.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <set>
 #include <sstream>
-
-#include <fmt/format.h>
 
 namespace xenia::xend {
 namespace {
@@ -181,8 +181,7 @@ std::string virtCaps(const HostSnapshot& h) {
   return out;
 }
 
-std::vector<std::pair<std::string, std::string>> xmInfo(const HostSnapshot& h,
-                                                        const XendOptions& o,
+std::vector<std::pair<std::string, std::string>> xmInfo(const HostSnapshot& h, const XendOptions& o,
                                                         const HostUsage& u) {
   int64_t totalMiB = h.totalMemKiB / 1024;
   int64_t freeMiB = std::max<int64_t>(0, totalMiB - o.dom0MinMem - u.guestsMiB);

@@ -39,8 +39,7 @@ struct HostUsage {
 };
 
 // xm info's keys and values in xend's order.
-std::vector<std::pair<std::string, std::string>> xmInfo(const HostSnapshot& h,
-                                                        const XendOptions& o,
+std::vector<std::pair<std::string, std::string>> xmInfo(const HostSnapshot& h, const XendOptions& o,
                                                         const HostUsage& u);
 
 // The virt_caps value: "hvm hvm_directio accel=<a>", plus " (kvm: <reason>)"

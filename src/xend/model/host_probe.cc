@@ -1,10 +1,9 @@
 // readHostSnapshot: the only I/O of this library besides reading the config
 // file. uname(2), /proc/cpuinfo, /proc/meminfo, sysfs NUMA nodes, and the
 // CPU's feature words for hw_caps. Missing files leave the defaults.
+#include <dirent.h>
 #include <sys/utsname.h>
 #include <unistd.h>
-
-#include <dirent.h>
 
 #include <algorithm>
 #include <fstream>

@@ -31,8 +31,8 @@ LifecyclePlan planAfterExit(const config::DomainConfig& d, ExitReason why,
   return planAfterExit(d, why, secondsSinceStart, false);
 }
 
-LifecyclePlan planAfterExit(const config::DomainConfig& d, ExitReason why,
-                            double secondsSinceStart, bool enableDump) {
+LifecyclePlan planAfterExit(const config::DomainConfig& d, ExitReason why, double secondsSinceStart,
+                            bool enableDump) {
   LifecyclePlan p;
   const char* key = "on_poweroff";
   switch (why) {
@@ -49,9 +49,8 @@ LifecyclePlan planAfterExit(const config::DomainConfig& d, ExitReason why,
       break;
   }
   // _maybeDumpCore: only crashes dump, by the action or xend's enable-dump.
-  p.dumpCore = why == ExitReason::kCrash &&
-               (enableDump || p.action == Action::kCoredumpDestroy ||
-                p.action == Action::kCoredumpRestart);
+  p.dumpCore = why == ExitReason::kCrash && (enableDump || p.action == Action::kCoredumpDestroy ||
+                                             p.action == Action::kCoredumpRestart);
   if (p.action == Action::kCoredumpDestroy || p.action == Action::kCoredumpRestart) {
     // Outside a crash there is nothing to dump; the action's other half stands.
     if (!p.dumpCore) {

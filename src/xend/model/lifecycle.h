@@ -30,8 +30,8 @@ struct LifecyclePlan {
 LifecyclePlan planAfterExit(const config::DomainConfig& d, ExitReason why,
                             double secondsSinceStart);
 // The same with xend-config's (enable-dump yes): every crash dumps core.
-LifecyclePlan planAfterExit(const config::DomainConfig& d, ExitReason why,
-                            double secondsSinceStart, bool enableDump);
+LifecyclePlan planAfterExit(const config::DomainConfig& d, ExitReason why, double secondsSinceStart,
+                            bool enableDump);
 
 // "rbpscd" flags, '-' when unset (X40 XendConfig._get_old_state_string).
 std::string stateString(bool running, bool blocked, bool paused, bool shutdown, bool crashed,

@@ -38,8 +38,8 @@ Sexp longListSexp(const config::DomainConfig& d, const LongListFacts& f) {
   std::string vncLocation;
   if (f.vncPort) {
     std::string host = !d.vfbs.empty() && !d.vfbs[0].vnclisten.empty() ? d.vfbs[0].vnclisten
-                       : !d.graphics.vnclisten.empty()                  ? d.graphics.vnclisten
-                                                                        : "127.0.0.1";
+                       : !d.graphics.vnclisten.empty()                 ? d.graphics.vnclisten
+                                                                       : "127.0.0.1";
     vncLocation = host + ":" + std::to_string(*f.vncPort);
   }
   for (Sexp& c : s.items) {

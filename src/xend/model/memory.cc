@@ -26,8 +26,7 @@ MemoryVerdict checkMemory(const std::string& name, int64_t wantMiB, int64_t host
   v.message = fmt::format(
       "Not enough free memory to create domain '{}': it needs {} MiB but only {} MiB {} "
       "available ({} MiB missing{}{}).",
-      name, wantMiB, shown, shown == 1 ? "is" : "are", v.missingMiB, why.empty() ? "" : "; ",
-      why);
+      name, wantMiB, shown, shown == 1 ? "is" : "are", v.missingMiB, why.empty() ? "" : "; ", why);
   return v;
 }
 

@@ -33,9 +33,8 @@ bool parseInt64(const std::string& s, int64_t* out) {
   }
   std::string t = s.substr(b, e - b + 1);
   size_t digits = (t[0] == '-' || t[0] == '+') ? 1 : 0;
-  if (digits == t.size() ||
-      !std::all_of(t.begin() + static_cast<long>(digits), t.end(),
-                   [](char c) { return c >= '0' && c <= '9'; })) {
+  if (digits == t.size() || !std::all_of(t.begin() + static_cast<long>(digits), t.end(),
+                                         [](char c) { return c >= '0' && c <= '9'; })) {
     return false;
   }
   errno = 0;
@@ -72,8 +71,7 @@ const std::vector<Spec>& specs() {
       {"enable-dump", Kind::kBool, "no",
        [](XendOptions& o, const std::string& v) { o.enableDump = toBool(v); }},
       {"external-migration-tool", Kind::kString, "", {}},
-      {"keymap", Kind::kString, "None",
-       [](XendOptions& o, const std::string& v) { o.keymap = v; }},
+      {"keymap", Kind::kString, "None", [](XendOptions& o, const std::string& v) { o.keymap = v; }},
       {"logfile", Kind::kString, "/var/log/xen/xend.log",
        [](XendOptions& o, const std::string& v) { o.logfile = v; }},
       {"loglevel", Kind::kString, "DEBUG",
@@ -118,9 +116,7 @@ const std::vector<Spec>& specs() {
            p.pop_back();
          }
          size_t slash = p.rfind('/');
-         o.statePath = slash == std::string::npos ? "."
-                       : slash == 0              ? "/"
-                                                 : p.substr(0, slash);
+         o.statePath = slash == std::string::npos ? "." : slash == 0 ? "/" : p.substr(0, slash);
        }},
       {"xend-storage-path", Kind::kString, "/var/lib/xend/storage", {}},
       {"xend-tcp-xmlrpc-server", Kind::kBool, "no", {}},

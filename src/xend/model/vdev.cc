@@ -13,8 +13,8 @@ namespace {
 
 // "<prefix><letters>[<partition>]": letters are bijective base 26 (a=0,
 // z=25, aa=26 ...); the partition has no leading zero.
-bool matchDisk(const std::string& v, const std::string& prefix, int maxDisk, int maxPart,
-               int* disk, int* part) {
+bool matchDisk(const std::string& v, const std::string& prefix, int maxDisk, int maxPart, int* disk,
+               int* part) {
   if (v.compare(0, prefix.size(), prefix) != 0) {
     return false;
   }

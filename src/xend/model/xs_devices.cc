@@ -82,8 +82,8 @@ void addVif(Writer& w, const config::DomainConfig& d, const DomainXsFacts& f, si
   if (!v.ip.empty()) {
     w.node(p.back + "/ip", joined(v.ip));
   }
-  std::string ifname = index < f.vifNames.size() && !f.vifNames[index].empty() ? f.vifNames[index]
-                                                                               : v.vifname;
+  std::string ifname =
+      index < f.vifNames.size() && !f.vifNames[index].empty() ? f.vifNames[index] : v.vifname;
   if (!ifname.empty()) {
     w.node(p.back + "/vifname", ifname);
   }
@@ -123,7 +123,7 @@ void addVfb(Writer& w, const config::DomainConfig& d, const DomainXsFacts& f) {
   }
   if (g.vnc) {
     w.node(p.back + "/vncunused", g.vncunused ? "1" : "0");
-    w.node(p.back + "/vnclisten", !f.vncListen.empty()     ? f.vncListen
+    w.node(p.back + "/vnclisten", !f.vncListen.empty()   ? f.vncListen
                                   : !g.vnclisten.empty() ? g.vnclisten
                                                          : "127.0.0.1");
     if (g.vncdisplay) {
@@ -141,7 +141,7 @@ void addVfb(Writer& w, const config::DomainConfig& d, const DomainXsFacts& f) {
   }
   if (f.vncPort) {
     // vfbif.reconfigureDevice: where the VNC server listens.
-    std::string host = !f.vncListen.empty() ? f.vncListen
+    std::string host = !f.vncListen.empty()   ? f.vncListen
                        : !g.vnclisten.empty() ? g.vnclisten
                                               : "127.0.0.1";
     w.node(p.back + "/location", host + ":" + std::to_string(*f.vncPort));

@@ -86,7 +86,8 @@ void addHome(xs::Writer& w, const config::DomainConfig& d, const DomainXsFacts& 
 
   w.dir(home + "/cpu", ro);
   for (int n = 0; n < d.maxvcpus; ++n) {
-    w.node(home + "/cpu/" + std::to_string(n) + "/availability", n < d.vcpus ? "online" : "offline");
+    w.node(home + "/cpu/" + std::to_string(n) + "/availability",
+           n < d.vcpus ? "online" : "offline");
   }
   w.dir(home + "/memory", ro);
   w.node(home + "/memory/static-max", kib(d.maxmem));
@@ -118,8 +119,7 @@ void addHome(xs::Writer& w, const config::DomainConfig& d, const DomainXsFacts& 
 
   if (hvm) {
     w.dir(home + "/hvmloader", ro);
-    w.node(home + "/hvmloader/bios",
-           d.firmware == config::Firmware::kOvmf ? "OVMF" : "seabios");
+    w.node(home + "/hvmloader/bios", d.firmware == config::Firmware::kOvmf ? "OVMF" : "seabios");
     w.node(home + "/platform/acpi", d.acpi ? "1" : "0");
     w.node(home + "/platform/acpi_s3", "1");
     w.node(home + "/platform/acpi_s4", "1");

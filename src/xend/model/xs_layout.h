@@ -22,14 +22,14 @@ struct XsNode {
 
 struct DomainXsFacts {
   int domid = 0;
-  double startTime = 0;     // epoch seconds
-  std::string consoleTty;   // pty path if known, else ""
+  double startTime = 0;        // epoch seconds
+  std::string consoleTty;      // pty path if known, else ""
   std::optional<int> vncPort;  // if a VNC server runs
   std::string vncListen;
   std::vector<std::string> vifNames;  // host tap names per vif index ("vif3.0")
   // Additions.
-  int64_t consoleLimitBytes = 1048576;  // console/limit: xend-config console-limit * 1024
-  std::optional<int> deviceModelPid;    // QEMU's pid -> image/device-model-pid
+  int64_t consoleLimitBytes = 1048576;   // console/limit: xend-config console-limit * 1024
+  std::optional<int> deviceModelPid;     // QEMU's pid -> image/device-model-pid
   std::string vifScript = "vif-bridge";  // xend-config vif-script, for vifs without script=
 };
 

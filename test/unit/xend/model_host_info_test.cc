@@ -43,13 +43,38 @@ TEST(XmInfo, KeysInXendsOrder) {
   for (const auto& kv : info) {
     keys.push_back(kv.first);
   }
-  const std::vector<std::string> expected = {
-      "system", "host", "release", "version", "machine", "nr_cpus", "nr_nodes",
-      "cores_per_socket", "threads_per_core", "cpu_mhz", "hw_caps", "virt_caps",
-      "total_memory", "free_memory", "node_to_cpu", "node_to_memory", "node_to_dma32_mem",
-      "max_node_id", "xen_major", "xen_minor", "xen_extra", "xen_caps", "xen_scheduler",
-      "xen_pagesize", "platform_params", "xen_changeset", "xen_commandline", "cc_compiler",
-      "cc_compile_by", "cc_compile_domain", "cc_compile_date", "xend_config_format"};
+  const std::vector<std::string> expected = {"system",
+                                             "host",
+                                             "release",
+                                             "version",
+                                             "machine",
+                                             "nr_cpus",
+                                             "nr_nodes",
+                                             "cores_per_socket",
+                                             "threads_per_core",
+                                             "cpu_mhz",
+                                             "hw_caps",
+                                             "virt_caps",
+                                             "total_memory",
+                                             "free_memory",
+                                             "node_to_cpu",
+                                             "node_to_memory",
+                                             "node_to_dma32_mem",
+                                             "max_node_id",
+                                             "xen_major",
+                                             "xen_minor",
+                                             "xen_extra",
+                                             "xen_caps",
+                                             "xen_scheduler",
+                                             "xen_pagesize",
+                                             "platform_params",
+                                             "xen_changeset",
+                                             "xen_commandline",
+                                             "cc_compiler",
+                                             "cc_compile_by",
+                                             "cc_compile_domain",
+                                             "cc_compile_date",
+                                             "xend_config_format"};
   EXPECT_EQ(keys, expected);
 }
 
@@ -74,7 +99,8 @@ TEST(XmInfo, Values) {
   EXPECT_EQ(value(info, "xen_major"), "4");
   EXPECT_EQ(value(info, "xen_minor"), "4");
   EXPECT_EQ(value(info, "xen_extra"), ".0-xenia");
-  EXPECT_EQ(value(info, "xen_caps"), "xen-3.0-x86_64 hvm-3.0-x86_32 hvm-3.0-x86_32p hvm-3.0-x86_64");
+  EXPECT_EQ(value(info, "xen_caps"),
+            "xen-3.0-x86_64 hvm-3.0-x86_32 hvm-3.0-x86_32p hvm-3.0-x86_64");
   EXPECT_EQ(value(info, "xen_scheduler"), "credit");
   EXPECT_EQ(value(info, "xen_pagesize"), "4096");
   EXPECT_EQ(value(info, "xen_changeset"), "Xenia: no hypervisor, guests run in QEMU 7.2.11");
@@ -148,9 +174,10 @@ TEST(HostParsers, Cpuinfo) {
 
 TEST(HostParsers, Meminfo) {
   HostSnapshot h;
-  parseMeminfo("MemTotal:       16318352 kB\nMemFree:          512000 kB\n"
-               "MemAvailable:    9000000 kB\n",
-               h);
+  parseMeminfo(
+      "MemTotal:       16318352 kB\nMemFree:          512000 kB\n"
+      "MemAvailable:    9000000 kB\n",
+      h);
   EXPECT_EQ(h.totalMemKiB, 16318352);
   EXPECT_EQ(h.freeMemKiB, 9000000);
   HostSnapshot old;

@@ -81,8 +81,7 @@ TEST(Lifecycle, EveryActionAndReason) {
        true},
       {Action::kSoftReset, ExitReason::kReboot, 5, false, Action::kSoftReset, false, false},
       // Nothing crashed: coredump-* acts as its plain half (xend's _maybeRestart).
-      {Action::kCoredumpDestroy, ExitReason::kPoweroff, 600, false, Action::kDestroy, false,
-       false},
+      {Action::kCoredumpDestroy, ExitReason::kPoweroff, 600, false, Action::kDestroy, false, false},
       {Action::kCoredumpRestart, ExitReason::kReboot, 600, false, Action::kRestart, false, false},
       // enable-dump: every crash dumps.
       {Action::kRestart, ExitReason::kCrash, 600, true, Action::kRestart, false, true},

@@ -12,12 +12,12 @@ namespace {
 
 TEST(VdevNumber, XensTable) {
   const std::pair<const char*, int> cases[] = {
-      {"xvda", 51712},   {"xvdb", 51728},     {"xvda1", 51713},     {"xvdp", 51952},
-      {"xvdp15", 51967}, {"xvdq", 268439552}, {"xvda16", 268435472}, {"xvdaa", 268442112},
+      {"xvda", 51712},   {"xvdb", 51728},     {"xvda1", 51713},       {"xvdp", 51952},
+      {"xvdp15", 51967}, {"xvdq", 268439552}, {"xvda16", 268435472},  {"xvdaa", 268442112},
       {"d0p0", 51712},   {"d1p2", 51730},     {"d536p37", 268572709}, {"hda", 768},
-      {"hdb", 832},      {"hdc", 5632},       {"hdd", 5696},        {"hda1", 769},
-      {"hda63", 831},    {"sda", 2048},       {"sdb", 2064},        {"sdb3", 2067},
-      {"sdp15", 2303},   {"51712", 51712},    {"0xca00", 51712},    {"0", 0},
+      {"hdb", 832},      {"hdc", 5632},       {"hdd", 5696},          {"hda1", 769},
+      {"hda63", 831},    {"sda", 2048},       {"sdb", 2064},          {"sdb3", 2067},
+      {"sdp15", 2303},   {"51712", 51712},    {"0xca00", 51712},      {"0", 0},
   };
   for (const auto& [vdev, number] : cases) {
     EXPECT_EQ(vdevNumber(vdev), number) << vdev;
@@ -25,9 +25,9 @@ TEST(VdevNumber, XensTable) {
 }
 
 TEST(VdevNumber, Invalid) {
-  for (const char* bad : {"", "xvd", "hde", "sdq", "hda64", "sda16", "xvda256", "xvda01", "vda",
-                          "xvdA", "d0", "dxp1", "d1048576p0", "d0p256", "xvda-1", "12ab", "hd",
-                          "99999999999"}) {
+  for (const char* bad :
+       {"", "xvd", "hde", "sdq", "hda64", "sda16", "xvda256", "xvda01", "vda", "xvdA", "d0", "dxp1",
+        "d1048576p0", "d0p256", "xvda-1", "12ab", "hd", "99999999999"}) {
     EXPECT_EQ(vdevNumber(bad), -1) << bad;
   }
 }
@@ -207,13 +207,12 @@ TEST(DomainXsNodes, HvmExtras) {
 TEST(DomainXsRemovals, SubtreesPerBackendKind) {
   config::DomainConfig d = pv();
   d.vfbs.push_back(config::Graphics{});
-  EXPECT_EQ(domainXsRemovals(d, 4),
-            (std::vector<std::string>{"/local/domain/4", "/vm/" + d.uuid,
-                                      "/local/domain/0/backend/vbd/4",
-                                      "/local/domain/0/backend/vif/4",
-                                      "/local/domain/0/backend/vfb/4",
-                                      "/local/domain/0/backend/vkbd/4",
-                                      "/local/domain/0/backend/console/4", "/libxl/4"}));
+  EXPECT_EQ(
+      domainXsRemovals(d, 4),
+      (std::vector<std::string>{"/local/domain/4", "/vm/" + d.uuid, "/local/domain/0/backend/vbd/4",
+                                "/local/domain/0/backend/vif/4", "/local/domain/0/backend/vfb/4",
+                                "/local/domain/0/backend/vkbd/4",
+                                "/local/domain/0/backend/console/4", "/libxl/4"}));
   config::DomainConfig bare;
   bare.uuid = "u";
   EXPECT_EQ(domainXsRemovals(bare, 2),

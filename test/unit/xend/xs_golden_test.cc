@@ -115,9 +115,8 @@ Expected<std::string, std::string> toXs(const golden::CaseInput& in) {
   std::set<std::string> written;
   for (const XsNode& n : nodes) {
     std::string parent = n.path.substr(0, n.path.rfind('/'));
-    bool rootOfSubtree = std::any_of(nodes.begin(), nodes.end(), [&](const XsNode& o) {
-      return o.path == parent;
-    });
+    bool rootOfSubtree =
+        std::any_of(nodes.begin(), nodes.end(), [&](const XsNode& o) { return o.path == parent; });
     if (rootOfSubtree && !written.count(parent)) {
       return unexpected("child before its parent: " + n.path);
     }
