@@ -2,14 +2,13 @@
 // file. uname(2), /proc/cpuinfo, /proc/meminfo, sysfs NUMA nodes, and the
 // CPU's feature words for hw_caps. Missing files leave the defaults.
 #include <dirent.h>
+#include <fmt/format.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <fstream>
 #include <sstream>
-
-#include <fmt/format.h>
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <cpuid.h>
@@ -26,9 +25,11 @@ std::string readSmallFile(const std::string& path) {
   if (!in) {
     return "";
   }
-  std::string text(1 << 20, '\0');
-  in.read(text.data(), static_cast<std::streamsize>(text.size()));
-  text.resize(static_cast<size_t>(in.gcount()));
+  std::string text;
+  char buf[8192];
+  while (text.size() < (1u << 20) && in.read(buf, sizeof buf).gcount() > 0) {
+    text.append(buf, static_cast<size_t>(in.gcount()));
+  }
   return text;
 }
 

@@ -286,14 +286,16 @@ Expected<XendOptions, std::string> loadXendOptionsFile(const std::string& path) 
     return unexpected("cannot read xend config file " + path + ": " + std::strerror(errno));
   }
   // Bounded: xend-config.sxp is a few KiB; refuse anything absurd.
-  constexpr std::streamsize kMaxBytes = 4 << 20;
-  std::string text(static_cast<size_t>(kMaxBytes) + 1, '\0');
-  in.read(text.data(), kMaxBytes + 1);
+  constexpr size_t kMaxBytes = 4u << 20;
+  std::string text;
+  char buf[8192];
+  while (text.size() <= kMaxBytes && in.read(buf, sizeof buf).gcount() > 0) {
+    text.append(buf, static_cast<size_t>(in.gcount()));
+  }
   if (in.bad()) {
     return unexpected("cannot read xend config file " + path + ": " + std::strerror(errno));
   }
-  text.resize(static_cast<size_t>(in.gcount()));
-  if (text.size() > static_cast<size_t>(kMaxBytes)) {
+  if (text.size() > kMaxBytes) {
     return unexpected("xend config file " + path + " is larger than 4 MiB");
   }
   auto cfg = config::parseXendConfig(text, path);

@@ -130,9 +130,9 @@ void addHome(xs::Writer& w, const config::DomainConfig& d, const DomainXsFacts& 
     w.node(home + "/image/device-model-pid", std::to_string(*f.deviceModelPid));
   }
 
-  // The primary console: read-only for the guest (libxl's ro_front).
+  // The primary console, as xend wrote it (no ring: QEMU owns the console);
+  // read-only for the guest, like libxl's ro_front.
   w.dir(home + "/console", ro);
-  w.node(home + "/console/backend-id", "0");
   w.node(home + "/console/limit", std::to_string(f.consoleLimitBytes));
   w.node(home + "/console/type", "ioemu");
   w.node(home + "/console/output", "pty");

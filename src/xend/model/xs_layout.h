@@ -37,7 +37,8 @@ struct DomainXsFacts {
 // directories included, with empty perms). A node with empty perms is written
 // without SET_PERMS, so xenstored gives it its parent's, as libxl relies on.
 // All devices are served by QEMU in dom0, so front- and backends are written
-// already Connected (state 4, hotplug-status connected).
+// already Connected (state 4, hotplug-status connected). A value that would
+// not fit one XenStore message (4096 bytes with its path) is truncated.
 std::vector<XsNode> domainXsNodes(const config::DomainConfig& d, const DomainXsFacts& f);
 // Subtrees to remove when the domain goes: /local/domain/<id>, /vm/<uuid>,
 // /local/domain/0/backend/<type>/<id> for each backend type used, /libxl/<id>.

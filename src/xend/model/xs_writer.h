@@ -31,11 +31,11 @@ class Writer {
   // Subtrees inside which missing parents are filled in.
   void addRoot(std::string root) { roots_.push_back(std::move(root)); }
 
-  void node(const std::string& path, const std::string& value,
-            std::vector<std::string> perms = {}) {
+  void node(const std::string& path, std::string value, std::vector<std::string> perms = {}) {
     addParents(path);
     seen_.insert(path);
-    nodes_.push_back({path, value, std::move(perms)});
+    fitPayload(path, value);
+    nodes_.push_back({path, std::move(value), std::move(perms)});
   }
   void dir(const std::string& path, std::vector<std::string> perms = {}) {
     node(path, "", std::move(perms));
@@ -44,6 +44,22 @@ class Writer {
   std::vector<XsNode> take() { return std::move(nodes_); }
 
  private:
+  // A WRITE carries path, NUL and value in at most 4096 bytes
+  // (XENSTORE_PAYLOAD_MAX). Nothing here is needed to run the guest, so an
+  // oversized value (a huge kernel command line) is cut, at a UTF-8
+  // character boundary, rather than failing the domain's creation.
+  static void fitPayload(const std::string& path, std::string& value) {
+    constexpr size_t kPayloadMax = 4096;
+    if (path.size() + 1 + value.size() <= kPayloadMax || path.size() + 1 >= kPayloadMax) {
+      return;
+    }
+    size_t keep = kPayloadMax - path.size() - 1;
+    while (keep > 0 && (static_cast<unsigned char>(value[keep]) & 0xC0) == 0x80) {
+      --keep;
+    }
+    value.resize(keep);
+  }
+
   void addParents(const std::string& path) {
     for (size_t slash = path.find('/', 1); slash != std::string::npos;
          slash = path.find('/', slash + 1)) {

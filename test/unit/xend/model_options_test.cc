@@ -256,6 +256,8 @@ TEST(XendOptions, FileErrors) {
   ASSERT_FALSE(missing.has_value());
   EXPECT_NE(missing.error().find("/nonexistent/xenia/xend-config.sxp"), std::string::npos);
 
+  EXPECT_FALSE(loadXendOptionsFile("/").has_value());  // a directory
+
   char dir[] = "/tmp/xend-opt-XXXXXX";
   ASSERT_NE(mkdtemp(dir), nullptr);
   std::string path = std::string(dir) + "/xend-config.sxp";

@@ -204,6 +204,20 @@ TEST(DomainXsNodes, HvmExtras) {
   EXPECT_EQ(m["/libxl/9/type"].value, "hvm");
 }
 
+TEST(DomainXsNodes, OversizedValuesFitOneMessage) {
+  config::DomainConfig d = pv();
+  d.cmdline = std::string(5000, 'x') + "\xc3\xa9";  // ends in a 2-byte character
+  DomainXsFacts f;
+  f.domid = 5;
+  for (const XsNode& n : domainXsNodes(d, f)) {
+    EXPECT_LE(n.path.size() + 1 + n.value.size(), 4096u) << n.path;
+  }
+  auto m = byPath(domainXsNodes(d, f));
+  const std::string& cmdline = m["/vm/" + d.uuid + "/image/cmdline"].value;
+  EXPECT_EQ(cmdline.size(), 4096u - 1 - ("/vm/" + d.uuid + "/image/cmdline").size());
+  EXPECT_EQ(cmdline, std::string(cmdline.size(), 'x'));
+}
+
 TEST(DomainXsRemovals, SubtreesPerBackendKind) {
   config::DomainConfig d = pv();
   d.vfbs.push_back(config::Graphics{});

@@ -73,7 +73,6 @@
 /local/domain/12 = "" (n0,r12)
 /local/domain/12/attr = "" (n12)
 /local/domain/12/console = "" (n0,r12)
-/local/domain/12/console/backend-id = "0" (n0,r12)
 /local/domain/12/console/limit = "1048576" (n0,r12)
 /local/domain/12/console/output = "pty" (n0,r12)
 /local/domain/12/console/tty = "/dev/pts/3" (n0,r12)

@@ -134,7 +134,6 @@
 /local/domain/7 = "" (n0,r7)
 /local/domain/7/attr = "" (n7)
 /local/domain/7/console = "" (n0,r7)
-/local/domain/7/console/backend-id = "0" (n0,r7)
 /local/domain/7/console/limit = "1048576" (n0,r7)
 /local/domain/7/console/output = "pty" (n0,r7)
 /local/domain/7/console/tty = "/dev/pts/7" (n0,r7)
