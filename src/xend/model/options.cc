@@ -5,6 +5,7 @@
 #include "xend/model/options.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -54,6 +55,11 @@ int64_t toInt(const std::string& s) {
   return v;
 }
 bool toBool(const std::string& s) { return config::xendBool(s).value_or(false); }
+std::string upper(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  return s;
+}
 
 const std::vector<Spec>& specs() {
   static const std::vector<Spec> kSpecs = {
@@ -75,7 +81,7 @@ const std::vector<Spec>& specs() {
       {"logfile", Kind::kString, "/var/log/xen/xend.log",
        [](XendOptions& o, const std::string& v) { o.logfile = v; }},
       {"loglevel", Kind::kString, "DEBUG",
-       [](XendOptions& o, const std::string& v) { o.loglevel = v; }},
+       [](XendOptions& o, const std::string& v) { o.loglevel = upper(v); }},
       {"network-script", Kind::kString, "None",
        [](XendOptions& o, const std::string& v) { o.networkScript = v; }},
       {"pci-passthrough-strict-check", Kind::kBool, "True", {}},
@@ -181,6 +187,12 @@ std::optional<std::string> checkValue(const std::string& key, const std::string&
     return "expected one of " + list + ", got " + quoted(v);
   };
   if (key == "loglevel") {
+    // Python's logging level names; accepted in any case.
+    for (const char* level : {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}) {
+      if (upper(v) == level) {
+        return std::nullopt;
+      }
+    }
     return oneOf({"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"});
   }
   if (key == "xend-accel") {

@@ -182,6 +182,12 @@ TEST(XendOptions, BallooningFollowsDom0MinMemUnlessSet) {
   EXPECT_FALSE(off->enableDom0Ballooning);
 }
 
+TEST(XendOptions, LogLevelInAnyCase) {
+  auto o = load("(loglevel warning)");
+  ASSERT_TRUE(o.has_value()) << o.error();
+  EXPECT_EQ(o->loglevel, "WARNING");
+}
+
 TEST(XendOptions, FirstFormWinsAsInXend) {
   auto o = load("(dom0-min-mem 100)\n(dom0-min-mem 200)");
   ASSERT_TRUE(o.has_value());
