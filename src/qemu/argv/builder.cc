@@ -152,6 +152,9 @@ Status Ctx::addChardev(const ChardevSpec& spec, std::string_view id, std::string
       break;
     }
   }
+  if (!spec.logFile.empty()) {
+    opts += "," + Opts().add("logfile", spec.logFile).add("logappend", "on").str();
+  }
   add("-chardev", std::move(opts));
   return Ok{};
 }

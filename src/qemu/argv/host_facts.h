@@ -46,6 +46,10 @@ struct ChardevSpec {
   int localPort = 0;      // kUdp
   bool telnet = false;    // kTcp*: telnet protocol
   bool nodelay = false;   // kTcp*: TCP_NODELAY
+  // QEMU itself appends every byte the guest sends to this file
+  // (logfile=,logappend=on), from the first one, whether or not anyone is
+  // connected: xend's console log survives xend being down.
+  std::string logFile;
   bool operator==(const ChardevSpec&) const = default;
 };
 
@@ -114,6 +118,9 @@ struct HostFacts {
 
   bool startPaused = false;  // -S: xend resumes with QMP "cont"
   SandboxPolicy sandbox = SandboxPolicy::kIfAvailable;
+  // -runas: QEMU opens everything on its command line as root, then drops to
+  // this user. Empty = stay root.
+  std::string runAs;
 
   bool operator==(const HostFacts&) const = default;
 };

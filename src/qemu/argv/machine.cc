@@ -245,13 +245,23 @@ Status buildPlatform(Ctx& c) {
       }
       // No obsolete syscalls, no setuid, no fork/exec, no scheduler or
       // affinity changes from inside QEMU (xend pins vCPU threads from outside).
+      // -runas drops privileges with setuid() after the filter is installed,
+      // so it needs set*id allowed; once it runs as the user there is nothing
+      // left to elevate to.
       c.add("-sandbox", Opts("on")
                             .add("obsolete", "deny")
-                            .add("elevateprivileges", "deny")
+                            .add("elevateprivileges", c.facts.runAs.empty() ? "deny" : "allow")
                             .add("spawn", "deny")
                             .add("resourcecontrol", "deny")
                             .str());
       break;
+  }
+  if (!c.facts.runAs.empty()) {
+    if (!caps.hasOption("runas")) {
+      return fail(TranslateErrc::kMissingCapability, "",
+                  "This QEMU has no -runas option to drop privileges.");
+    }
+    c.add("-runas", c.facts.runAs);
   }
   return Ok{};
 }
