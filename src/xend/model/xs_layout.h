@@ -44,11 +44,14 @@ std::vector<XsNode> domainXsNodes(const config::DomainConfig& d, const DomainXsF
 // /local/domain/0/backend/<type>/<id> for each backend type used, /libxl/<id>.
 std::vector<std::string> domainXsRemovals(const config::DomainConfig& d, int domid);
 // Domain-0's nodes: /local/domain/0/{name,domid,vm,memory/...,cpu/...},
-// /vm/00000000-0000-0000-0000-000000000000/..., /tool/xenstored/domid.
+// /vm/00000000-0000-0000-0000-000000000000/{uuid,name}, /local/pool/0/name
+// (as xen-init-dom0). Not /tool/xenstored/domid: Xen writes that only for a
+// xenstore stub domain, and xenstored owns /tool/xenstored.
 std::vector<XsNode> dom0XsNodes(int64_t dom0MemKiB, int nrCpus);
 
-// Xen's virtual block device number (docs/misc/vbd-interface.txt):
-// xvda=51712, hda=768, sda=2048, "d0p1" forms too; -1 if invalid.
+// Xen's virtual block device number (docs/man/xen-vbd-interface.7, as
+// libxl__device_disk_dev_number): xvda=51712, hda=768, hdc=5632, sda=2048,
+// xvdq and up 1<<28|disk<<8|part, "d<N>p<M>", or a plain number; -1 if invalid.
 int vdevNumber(const std::string& vdev);
 
 // The vbd backend's "type" node, xend's uname prefix: "phy", "file", "tap",
