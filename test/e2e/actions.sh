@@ -18,7 +18,7 @@
 xe_check_actions() {
   local key=$1 flags=$2 trigger=$3; shift 3
   local actions=("$@") a n old oldname created
-  local -A id uuid from
+  local -A id uuid boot
   for a in "${actions[@]}"; do
     xe_create "${key#on_}-$a" "$key = \"$a\""
   done
@@ -33,7 +33,7 @@ xe_check_actions() {
   xe_wait_age 62 created
   for a in "${actions[@]}"; do
     n=${key#on_}-$a
-    from[$a]=$(xe_log_size "$n")
+    boot[$a]=$(xe_boot_id "$n")
     [[ $trigger == panic ]] || xe_guest_send "$n" "$trigger"
   done
   for a in "${actions[@]}"; do
@@ -54,7 +54,7 @@ xe_check_actions() {
         ;;
       restart | coredump-restart)
         xe_wait_restart "$n" "${id[$a]}" 120 >/dev/null
-        xe_wait_ready "$n" "$XE_READY_TIMEOUT" "${from[$a]}"
+        xe_wait_new_boot "$n" "${boot[$a]}"
         expect_eq "$(xe_uuid "$n")" "${uuid[$a]}" "$key=$a: UUID after the restart"
         [[ -z $(xm list "${id[$a]}" 2>/dev/null | sed -n 2p) ]] ||
           fail "$key=$a: the old domain ${id[$a]} is still listed"
@@ -72,7 +72,7 @@ xe_check_actions() {
         [[ ${oldname#Domain-} != "${uuid[$a]}" ]] || fail "$key=rename-restart: old UUID kept"
         expect_eq "$(xe_uuid "${id[$a]}")" "${oldname#Domain-}" "$key=rename-restart: old UUID"
         expect_eq "$(xe_col "$old" state)" "$flags" "$key=rename-restart: the old domain's state"
-        xe_wait_ready "$n" "$XE_READY_TIMEOUT" "${from[$a]}"
+        xe_wait_new_boot "$n" "${boot[$a]}"
         xm destroy "${id[$a]}"
         expect_nothing_left "$oldname" "${id[$a]}" "${oldname#Domain-}"
         xe_exists "$n" || fail "$key=rename-restart: destroying the old domain took the new one"

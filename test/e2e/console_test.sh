@@ -18,7 +18,7 @@ out=$(xe_py xm-console 60 'echo XE-$((7*6))' 'XE-42' "$XE_BIN/xm" console con1) 
 expect_eq "$(xe_guest con1 'echo XE-$((84/2))' 'XE-42')" XE-42 "console via the multiplexer"
 
 cfg=$(xe_cfg con2)
-out=$(xe_py xm-console 120 '' 'XENIA-GUEST-READY con2' "$XE_BIN/xm" create -c "$cfg") ||
+out=$(xe_py xm-console 120 '' 'XENIA-GUEST-READY con2 boot=' "$XE_BIN/xm" create -c "$cfg") ||
   fail "xm create -c: $out"
 xe_exists con2 || fail "xm create -c: the guest stopped after detaching"
 

@@ -26,8 +26,9 @@ done
 expect_eq "$(xm list | wc -l)" 2 "xm list after destroy (header + Domain-0)"
 expect_error "^Error: Domain 'gone1' does not exist\.$" xm destroy gone1
 
+boot=$(xe_boot_id gone1)
 xe_create gone1
-xe_wait_ready gone1
+xe_wait_new_boot gone1 "$boot"
 id2=$(xe_domid gone1)
 ((id2 > id)) || fail "domid reused: $id then $id2"
 xm destroy "$id2"

@@ -225,8 +225,28 @@ wait_console_marker() {
   done
 }
 xe_wait_ready() {
-  wait_console_marker "$1" "XENIA-GUEST-READY $1" "${2:-$XE_READY_TIMEOUT}" "${3:-0}" ||
+  wait_console_marker "$1" "XENIA-GUEST-READY $1 boot=" "${2:-$XE_READY_TIMEOUT}" "${3:-0}" ||
     fail "$1 never became ready"
+}
+# The boot id in the last ready marker of NAME's console log ("" if none):
+# the guest prints a new one each boot, whether QEMU appends to the log or
+# truncates it when a restarted domain reuses the name.
+xe_boot_id() {
+  grep -ao "XENIA-GUEST-READY $1 boot=[0-9a-f]*" "$(xe_console_log "$1")" 2>/dev/null |
+    tail -1 | sed 's/.*boot=//'
+}
+# xe_wait_new_boot NAME OLD-BOOT-ID [TIMEOUT]: waits for a ready marker of
+# another boot than OLD-BOOT-ID.
+xe_wait_new_boot() {
+  local name=$1 old=$2 deadline=$((SECONDS + ${3:-$XE_READY_TIMEOUT})) b
+  while ((SECONDS < deadline)); do
+    b=$(xe_boot_id "$name")
+    [[ -n $b && $b != "$old" ]] && return 0
+    sleep 0.2
+  done
+  xe_log "$name's console log tail:"
+  tail -c 600 "$(xe_console_log "$name")" 2>/dev/null | sed 's/^/    /' >&2 || true
+  fail "$name did not boot again (boot id still '${b:-none}')"
 }
 
 # xe_guest NAME COMMAND REGEX [TIMEOUT]: types COMMAND on the guest's console
@@ -332,6 +352,9 @@ xe_cleanup() {
   set +e
   if [[ -n $XE_TMP ]]; then
     local leaks=() d p
+    if [[ -n $XE_XEND_PID ]] && ! kill -0 "$XE_XEND_PID" 2>/dev/null; then
+      leaks+=("xend (pid $XE_XEND_PID) died during the test")
+    fi
     if [[ -n $XE_XEND_PID ]] && kill -0 "$XE_XEND_PID" 2>/dev/null; then
       for d in $(xe_domains); do
         xm destroy "$d" >/dev/null 2>&1

@@ -33,11 +33,11 @@ xe_stop_xend
 xe_start_xend
 expect_eq "$(xe_row_raw man1)" "$halted" "halted managed domain after an xend restart"
 
+boot=$(xe_boot_id man1)
 xm start man1
 id2=$(xe_domid man1)
 ((id2 > id1)) || fail "second start got domid $id2, not above $id1"
-from=$(xe_log_size man1)
-xe_wait_ready man1
+xe_wait_new_boot man1 "$boot"
 before=$(xm list man1 | sed -n 2p)
 xe_stop_xend
 xe_start_xend

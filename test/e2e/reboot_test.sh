@@ -11,11 +11,11 @@ xe_wait_ready boot1
 id=$(xe_domid boot1)
 uuid=$(xe_uuid boot1)
 xe_wait_age 62 created
-from=$(xe_log_size boot1)
+boot=$(xe_boot_id boot1)
 xm reboot boot1
 id2=$(xe_wait_restart boot1 "$id" 120)
 ((id2 > id)) || fail "the restarted domain got domid $id2, not above $id"
-xe_wait_ready boot1 "$XE_READY_TIMEOUT" "$from"
+xe_wait_new_boot boot1 "$boot"
 expect_eq "$(xe_uuid boot1)" "$uuid" "UUID after reboot"
 expect_eq "$(xm list | wc -l)" 3 "xm list rows after reboot"
 [[ ! -e $XE_TMP/run/domains/$id ]] || fail "run dir of the old domain $id left"

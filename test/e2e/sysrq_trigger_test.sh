@@ -19,9 +19,9 @@ xm trigger trig1 nmi
 wait_console_marker trig1 'NMI received' 30 "$from" || fail "xm trigger nmi: the guest saw no NMI"
 expect_eq "$(xe_guest trig1 'echo XE-$((6*7))' 'XE-42')" XE-42 "the guest lives on after the NMI"
 
-from=$(xe_log_size trig1)
+boot=$(xe_boot_id trig1)
 xm reset trig1
-xe_wait_ready trig1 "$XE_READY_TIMEOUT" "$from"
+xe_wait_new_boot trig1 "$boot"
 xe_exists trig1 || fail "xm reset: trig1 gone"
 expect_match "$(xe_state trig1)" '^(r-----|-b----)$' "state after xm reset"
 expect_eq "$(xe_guest trig1 'echo XE-$((7*6))' 'XE-42')" XE-42 "console after xm reset"
