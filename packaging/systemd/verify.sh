@@ -3,7 +3,7 @@
 # the build's bin/, must pass `systemd-analyze verify` without one message
 # (unknown keys are only warnings there, so any output fails), name binaries
 # that exist, and keep the properties guests rely on (xend: KillMode=process,
-# ordered after and requiring xenstored; xenstored: forking with a pid file).
+# ordered after and requiring xenstored; both forking with a pid file).
 # Without systemd-analyze a plain INI check runs instead.
 #
 #   verify.sh UNIT_DIR BIN_DIR
@@ -38,6 +38,9 @@ prop xend.service 'KillMode=process'
 prop xend.service 'Requires=xenstored.service'
 grep -q '^After=.*xenstored.service' "$tmp/xend.service" || err "xend.service: not After=xenstored"
 prop xenstored.service 'Type=forking'
+prop xend.service 'Type=forking'
+grep -q -- '--pid-file /run/xend/xend.pid' "$tmp/xend.service" ||
+  err "xend.service: ExecStart does not write the PIDFile"
 grep -q '^PIDFile=/run/xenstored.pid' "$tmp/xenstored.service" || err "xenstored: no PIDFile"
 grep -q -- '--pid-file /run/xenstored.pid' "$tmp/xenstored.service" ||
   err "xenstored.service: ExecStart does not write the PIDFile"
