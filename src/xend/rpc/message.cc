@@ -240,9 +240,9 @@ Expected<Ok, RpcError> checkParams(const Json& params, std::initializer_list<con
   if (!params.is_object()) {
     return unexpected(invalid("'params' must be an object"));
   }
-  for (const auto& [key, value] : params.items()) {
-    bool ok = std::any_of(known.begin(), known.end(),
-                          [&](const char* k) { return key == k; });
+  for (const auto& item : params.items()) {
+    const std::string& key = item.key();
+    bool ok = std::any_of(known.begin(), known.end(), [&](const char* k) { return key == k; });
     if (!ok) {
       return unexpected(invalid("unknown parameter '" + key + "'"));
     }
