@@ -127,8 +127,8 @@ int cmdCreate(Ctx& ctx, const Args& args) { return createOrNew(ctx, args, true);
 int cmdNew(Ctx& ctx, const Args& args) { return createOrNew(ctx, args, false); }
 
 int cmdStart(Ctx& ctx, const Args& args) {
-  auto p = pyGnuGetopt(args, "cp",
-                       {"console_autoconnect", "paused", "vncviewer", "vncviewer-autopass"});
+  auto p =
+      pyGnuGetopt(args, "cp", {"console_autoconnect", "paused", "vncviewer", "vncviewer-autopass"});
   if (!p) {
     return ctx.usageError(p.error());
   }

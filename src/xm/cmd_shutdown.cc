@@ -70,8 +70,8 @@ int waitShutdown(Ctx& ctx, std::vector<std::string> doms,
     for (const auto& d : doms) {
       auto it = alive->find(d);
       auto was = before.find(d);
-      bool same = it != alive->end() && was != before.end() &&
-                  it->second.domid == was->second.domid;
+      bool same =
+          it != alive->end() && was != before.end() && it->second.domid == was->second.domid;
       if (same) {
         left.push_back(d);
       } else {

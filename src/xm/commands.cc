@@ -27,7 +27,7 @@ struct Alias {
   const char* target;
 };
 constexpr Alias kAliases[] = {
-    {"balloon", "mem-set"},        {"set-vcpus", "vcpu-set"},      {"vif-list", "network-list"},
+    {"balloon", "mem-set"},         {"set-vcpus", "vcpu-set"},       {"vif-list", "network-list"},
     {"vbd-create", "block-attach"}, {"vbd-destroy", "block-detach"}, {"vbd-list", "block-list"},
 };
 

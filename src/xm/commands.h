@@ -24,7 +24,7 @@ struct Command {
   const char* name;
   const char* args;  // nullptr: xm had no help entry (not listed by `xm help`)
   const char* help;
-  Handler handler;   // nullptr: not implemented by this xm
+  Handler handler;  // nullptr: not implemented by this xm
   std::vector<OptionHelp> options;
 };
 

@@ -60,10 +60,19 @@ Expected<std::string, std::string> readFile(const std::string& p) {
 Expected<CreateOptions, std::string> parseCreateArgs(const std::vector<std::string>& argv) {
   CreateOptions o;
   std::vector<std::string> args = argv;
-  const std::vector<std::string> longs = {
-      "help",      "help_config", "quiet",  "path=",  "defconfig=", "config=", "dryrun",
-      "xmldryrun", "skipdtd",     "paused", "console_autoconnect",    "vncviewer",
-      "vncviewer-autopass"};
+  const std::vector<std::string> longs = {"help",
+                                          "help_config",
+                                          "quiet",
+                                          "path=",
+                                          "defconfig=",
+                                          "config=",
+                                          "dryrun",
+                                          "xmldryrun",
+                                          "skipdtd",
+                                          "paused",
+                                          "console_autoconnect",
+                                          "vncviewer",
+                                          "vncviewer-autopass"};
   while (!args.empty()) {
     auto r = pyGetopt(args, "hqf:F:nxspc", longs);
     if (!r) {

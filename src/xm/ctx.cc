@@ -45,8 +45,7 @@ Env systemEnv() {
   return e;
 }
 
-Expected<Json, RpcError> Ctx::call(const std::string& method, const Json& params,
-                                   bool longCall) {
+Expected<Json, RpcError> Ctx::call(const std::string& method, const Json& params, bool longCall) {
   if (!client_ || !client_->connected()) {
     auto c = xend::RpcClient::connect(env_.socketPath);
     if (!c) {

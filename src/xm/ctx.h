@@ -22,8 +22,8 @@ struct Env {
   std::ostream* out = nullptr;
   std::ostream* err = nullptr;
   std::string socketPath;
-  bool root = true;       // geteuid() == 0
-  int stdinFd = 0;        // console
+  bool root = true;  // geteuid() == 0
+  int stdinFd = 0;   // console
   int stdoutFd = 1;
   std::function<double()> now;                        // seconds since the epoch
   std::function<std::optional<double>()> hostUptime;  // /proc/uptime, for Domain-0

@@ -70,8 +70,7 @@ struct VcpuRow {
   double cpuTime = 0;
   std::vector<int64_t> affinity;  // empty: every CPU
 };
-Expected<std::vector<VcpuRow>, std::string> vcpuRowsFromResult(const Json& result,
-                                                               int64_t* nrCpus);
+Expected<std::vector<VcpuRow>, std::string> vcpuRowsFromResult(const Json& result, int64_t* nrCpus);
 std::string formatVcpuList(const std::vector<VcpuRow>& rows, int64_t nrCpus);
 // "any cpu" when the map covers all nr_cpus, "no cpus" when empty, else
 // ranges "0-3,5"; CPUs >= nrCpus are dropped first, as xm did.

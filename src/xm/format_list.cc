@@ -50,8 +50,8 @@ Expected<std::vector<DomainRow>, std::string> domainRowsFromResult(const Json& r
 }
 
 const char* statusName(int status) {
-  static const char* const kNames[] = {"halted",  "paused", "running", "suspended",
-                                       "halted",  "crashed", "unknown"};
+  static const char* const kNames[] = {"halted", "paused",  "running", "suspended",
+                                       "halted", "crashed", "unknown"};
   if (status < 0 || status > 6) {
     return "unknown";
   }
@@ -60,9 +60,9 @@ const char* statusName(int status) {
 
 std::string formatBriefList(const std::vector<DomainRow>& doms) {
   // '%-40s %5s %5s %5s %10s %9s'
-  std::string out = fmt::format("{} {} {} {} {} {}\n", padRight("Name", 40), padLeft("ID", 5),
-                                padLeft("Mem", 5), padLeft("VCPUs", 5), padLeft("State", 10),
-                                padLeft("Time(s)", 9));
+  std::string out =
+      fmt::format("{} {} {} {} {} {}\n", padRight("Name", 40), padLeft("ID", 5), padLeft("Mem", 5),
+                  padLeft("VCPUs", 5), padLeft("State", 10), padLeft("Time(s)", 9));
   for (const auto& d : doms) {
     // "%(name)-40s %(domid)5s %(mem)5d %(vcpus)5d %(state)10s %(cpu_time)8.1f"
     // vcpus: online ones while the domain exists, the configured count otherwise.
@@ -83,9 +83,8 @@ std::string formatLabelList(const std::vector<DomainRow>& doms) {
     std::string domid = d.domid ? std::to_string(*d.domid) : "";
     int64_t vcpus = d.domid ? d.onlineVcpus : d.vcpus;
     // ... '%(cpu_time)8.1f %(seclabel)10s'
-    out += fmt::format("{} {} {:5d} {:5d} {} {:8.1f} {}\n", padRight(d.name, 40),
-                       padLeft(domid, 5), d.memory, vcpus, padLeft(d.state, 10), d.cpuTime,
-                       padLeft("", 10));
+    out += fmt::format("{} {} {:5d} {:5d} {} {:8.1f} {}\n", padRight(d.name, 40), padLeft(domid, 5),
+                       d.memory, vcpus, padLeft(d.state, 10), d.cpuTime, padLeft("", 10));
   }
   return out;
 }

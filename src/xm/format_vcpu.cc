@@ -78,9 +78,9 @@ std::string formatCpumap(const std::vector<int64_t>& cpus, int64_t nrCpus) {
 
 std::string formatVcpuList(const std::vector<VcpuRow>& rows, int64_t nrCpus) {
   // '%-32s %5s %5s %5s %5s %9s %s'
-  std::string out = padRight("Name", 32) + " " + padLeft("ID", 5) + " " + padLeft("VCPU", 5) +
-                    " " + padLeft("CPU", 5) + " " + padLeft("State", 5) + " " +
-                    padLeft("Time(s)", 9) + " CPU Affinity\n";
+  std::string out = padRight("Name", 32) + " " + padLeft("ID", 5) + " " + padLeft("VCPU", 5) + " " +
+                    padLeft("CPU", 5) + " " + padLeft("State", 5) + " " + padLeft("Time(s)", 9) +
+                    " CPU Affinity\n";
   for (const auto& v : rows) {
     std::string c, s;
     if (v.cpu < 0) {

@@ -133,8 +133,8 @@ std::string cpuRangeString(const std::vector<int64_t>& cpus) {
 }
 
 std::string absPath(std::string_view cwd, std::string_view p) {
-  std::string joined = (!p.empty() && p[0] == '/') ? std::string(p)
-                                                   : std::string(cwd) + "/" + std::string(p);
+  std::string joined =
+      (!p.empty() && p[0] == '/') ? std::string(p) : std::string(cwd) + "/" + std::string(p);
   std::vector<std::string> parts;
   size_t pos = 0;
   while (pos <= joined.size()) {

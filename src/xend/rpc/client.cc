@@ -154,8 +154,8 @@ Expected<Json, RpcError> RpcClient::call(std::string_view method, const Json& pa
   // Calls are sequential and a failed one closes the socket, so the answer
   // must be this call's.
   if (resp->id != req.id) {
-    return fail(RpcError{kEPROTO, "malformed answer from xend: unexpected id " +
-                                      std::to_string(resp->id)});
+    return fail(
+        RpcError{kEPROTO, "malformed answer from xend: unexpected id " + std::to_string(resp->id)});
   }
   if (!resp->ok) {
     return unexpected(std::move(resp->error));

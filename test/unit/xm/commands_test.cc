@@ -34,11 +34,11 @@ TEST(LookupCommand, UniquePrefixesOfTwoOrMoreCharacters) {
 }
 
 TEST(LookupCommand, AmbiguousShortOrUnknownFindNothing) {
-  EXPECT_EQ(resolved("l"), "(none)");         // one character never matches
-  EXPECT_EQ(resolved("de"), "(none)");        // delete, destroy, debug-keys
-  EXPECT_EQ(resolved("sched"), "(none)");     // sched-credit, sched-sedf
+  EXPECT_EQ(resolved("l"), "(none)");      // one character never matches
+  EXPECT_EQ(resolved("de"), "(none)");     // delete, destroy, debug-keys
+  EXPECT_EQ(resolved("sched"), "(none)");  // sched-credit, sched-sedf
   EXPECT_EQ(resolved("vcpu-"), "(none)");
-  EXPECT_EQ(resolved("hel"), "(none)");       // help is not a table command
+  EXPECT_EQ(resolved("hel"), "(none)");  // help is not a table command
   EXPECT_EQ(resolved("frobnicate"), "(none)");
   EXPECT_EQ(resolved(""), "(none)");
 }
@@ -64,10 +64,11 @@ TEST(CommandTable, NamesAreUniqueAndIssue4CommandsHaveHandlers) {
     EXPECT_TRUE(names.insert(c.name).second) << c.name;
   }
   for (const char* n :
-       {"create", "new", "delete", "start", "suspend", "resume", "list", "destroy", "shutdown",
-        "reboot", "reset", "pause", "unpause", "rename", "domid", "domname", "uptime", "info",
-        "log", "dmesg", "console", "mem-set", "mem-max", "vcpu-set", "vcpu-list", "vcpu-pin",
-        "sched-credit", "sysrq", "trigger", "dump-core"}) {
+       {"create",    "new",      "delete",       "start",   "suspend", "resume",
+        "list",      "destroy",  "shutdown",     "reboot",  "reset",   "pause",
+        "unpause",   "rename",   "domid",        "domname", "uptime",  "info",
+        "log",       "dmesg",    "console",      "mem-set", "mem-max", "vcpu-set",
+        "vcpu-list", "vcpu-pin", "sched-credit", "sysrq",   "trigger", "dump-core"}) {
     const Command* c = findCommand(n);
     ASSERT_NE(c, nullptr) << n;
     EXPECT_NE(c->handler, nullptr) << n;
@@ -142,9 +143,9 @@ TEST(Help, ShortHelpListsCommonCommands) {
 
 TEST(PyWrap, MatchesOptsWrap) {
   EXPECT_EQ(pyWrap("short", 50), std::vector<std::string>{"short"});
-  EXPECT_EQ(pyWrap("Set the number of active VCPUs for allowed for the domain.", 50),
-            (std::vector<std::string>{"Set the number of active VCPUs for allowed for",
-                                      "the domain."}));
+  EXPECT_EQ(
+      pyWrap("Set the number of active VCPUs for allowed for the domain.", 50),
+      (std::vector<std::string>{"Set the number of active VCPUs for allowed for", "the domain."}));
   EXPECT_EQ(pyWrap("aaaa\nbbbb cccc", 10), (std::vector<std::string>{"aaaa", "bbbb", "cccc"}));
 }
 

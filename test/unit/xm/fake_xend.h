@@ -3,10 +3,10 @@
 // request it got. Each test says how each method answers.
 #pragma once
 
-#include <sys/socket.h>
-#include <sys/un.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -142,7 +142,7 @@ class FakeXend {
         lb.feed(std::string_view(buf, static_cast<size_t>(n)));
         while (auto line = lb.next()) {
           std::string reply = answer(*line);
-          (void)!::write(fd, reply.data(), reply.size());
+          (void)!::send(fd, reply.data(), reply.size(), MSG_NOSIGNAL);
         }
       }
     }
@@ -166,7 +166,8 @@ class FakeXend {
       return xend::encodeError(Json(req->id), RpcError{"ENOSYS", "unknown method " + req->method});
     }
     Answer a = h(req->params);
-    return a.error ? xend::encodeError(Json(req->id), *a.error) : xend::encodeResult(req->id, a.result);
+    return a.error ? xend::encodeError(Json(req->id), *a.error)
+                   : xend::encodeResult(req->id, a.result);
   }
 
   TempDir dir_;

@@ -37,7 +37,7 @@ TEST(FormatBriefList, RunningGuestUsesOnlineVcpusAndRoundsLikePython) {
   auto web = row("web1", 3, 512, 2, "-b----", 12.25);
   web.onlineVcpus = 1;  // one vCPU unplugged
   auto db = row("db", std::nullopt, 256, 4, "", 0.0);
-  db.onlineVcpus = 0;   // halted: the configured count is shown
+  db.onlineVcpus = 0;  // halted: the configured count is shown
   EXPECT_EQ(formatBriefList({web, db}),
             "Name                                        ID   Mem VCPUs      State   Time(s)\n"
             "web1                                         3   512     1     -b----     12.2\n"
@@ -47,8 +47,7 @@ TEST(FormatBriefList, RunningGuestUsesOnlineVcpusAndRoundsLikePython) {
 TEST(FormatBriefList, LongNamesAreNotTruncated) {
   std::string name(45, 'n');
   std::string got = formatBriefList({row(name, 7, 64, 1, "--p---", 0.05)});
-  EXPECT_EQ(got.substr(got.find('\n') + 1),
-            name + "     7    64     1     --p---      0.1\n");
+  EXPECT_EQ(got.substr(got.find('\n') + 1), name + "     7    64     1     --p---      0.1\n");
 }
 
 TEST(FormatLabelList, HeaderAndEmptyLabels) {

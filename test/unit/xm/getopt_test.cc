@@ -12,7 +12,8 @@ using Opts = std::vector<std::pair<std::string, std::string>>;
 using Strs = std::vector<std::string>;
 
 TEST(PyGnuGetopt, OptionsAndOperandsMix) {
-  auto r = pyGnuGetopt({"-lv", "x", "--state=run", "y"}, "lv", {"long", "vcpus", "label", "state="});
+  auto r =
+      pyGnuGetopt({"-lv", "x", "--state=run", "y"}, "lv", {"long", "vcpus", "label", "state="});
   ASSERT_TRUE(r) << r.error();
   EXPECT_EQ(r->opts, (Opts{{"-l", ""}, {"-v", ""}, {"--state", "run"}}));
   EXPECT_EQ(r->params, (Strs{"x", "y"}));

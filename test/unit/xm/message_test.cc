@@ -14,7 +14,8 @@ TEST(Encode, OneLineEach) {
   r.id = 7;
   r.method = "domain.pause";
   r.params = Json{{"dom", "web1"}};
-  EXPECT_EQ(encodeRequest(r), "{\"id\":7,\"method\":\"domain.pause\",\"params\":{\"dom\":\"web1\"}}\n");
+  EXPECT_EQ(encodeRequest(r),
+            "{\"id\":7,\"method\":\"domain.pause\",\"params\":{\"dom\":\"web1\"}}\n");
   EXPECT_EQ(encodeResult(7, Json::object()), "{\"id\":7,\"result\":{}}\n");
   EXPECT_EQ(encodeError(Json(7), RpcError{kENOENT, "Domain 'web1' does not exist."}),
             "{\"id\":7,\"error\":{\"code\":\"ENOENT\",\"message\":\"Domain 'web1' does not "
@@ -69,15 +70,15 @@ TEST(DecodeRequest, Refusals) {
 }
 
 TEST(DecodeRequest, DeepNestingIsRefusedBeforeParsing) {
-  std::string deep = R"({"id": 1, "method": "x", "params": {"a": )" +
-                     std::string(100000, '[') + std::string(100000, ']') + "}}";
+  std::string deep = R"({"id": 1, "method": "x", "params": {"a": )" + std::string(100000, '[') +
+                     std::string(100000, ']') + "}}";
   EXPECT_FALSE(decodeRequest(deep));
   std::string ok = R"({"id": 1, "method": "x", "params": {"a": )" + std::string(60, '[') +
                    std::string(60, ']') + "}}";
   EXPECT_TRUE(decodeRequest(ok));
   // Brackets inside strings do not count.
-  std::string str = R"({"id": 1, "method": "x", "params": {"a": ")" + std::string(1000, '[') +
-                    "\"}}";
+  std::string str =
+      R"({"id": 1, "method": "x", "params": {"a": ")" + std::string(1000, '[') + "\"}}";
   EXPECT_TRUE(decodeRequest(str));
 }
 

@@ -59,7 +59,8 @@ class XmRun : public ::testing::Test {
     return {Json{{"domains", picked}}, std::nullopt};
   }
   static Json dom0() {
-    return Json::parse(R"({"name": "Domain-0", "domid": 0, "uuid": "00000000-0000-0000-0000-000000000000",
+    return Json::parse(
+        R"({"name": "Domain-0", "domid": 0, "uuid": "00000000-0000-0000-0000-000000000000",
         "memory": 1024, "maxmem": 1024, "vcpus": 2, "online_vcpus": 2, "state": "r-----",
         "status": 2, "cpu_time": 123.4, "start_time": 1000.0, "accel": "kvm",
         "managed": false, "type": "pv"})");
@@ -142,14 +143,16 @@ TEST_F(XmRun, OtherXendErrorsAreFollowedByUsageAsXmDid) {
   Result r = run({"mem-set", "web1", "99999"});
   EXPECT_EQ(r.rc, 1);
   EXPECT_EQ(r.err, "Error: Memory target 99999 MiB exceeds maxmem 512 MiB.\n");
-  EXPECT_EQ(r.out, "Usage: xm mem-set <Domain> <Mem>\n\nSet the current memory usage for a domain.\n");
+  EXPECT_EQ(r.out,
+            "Usage: xm mem-set <Domain> <Mem>\n\nSet the current memory usage for a domain.\n");
 }
 
 TEST_F(XmRun, NoXend) {
   TempDir empty;
   Result r = run({"list"}, empty.path() + "/xend.sock");
   EXPECT_EQ(r.rc, 1);
-  EXPECT_EQ(r.err, "Error: Unable to connect to xend: No such file or directory. Is xend running?\n");
+  EXPECT_EQ(r.err,
+            "Error: Unable to connect to xend: No such file or directory. Is xend running?\n");
   EXPECT_EQ(r.out, "");
   root_ = false;
   r = run({"list"}, empty.path() + "/xend.sock");
@@ -338,10 +341,14 @@ TEST_F(XmRun, SimpleDomainCommandsSendTheirParameters) {
       {{"resume", "-p", "web1"}, "domain.resume", R"({"dom": "web1", "paused": true})"},
       {{"rename", "web1", "web2"}, "domain.rename", R"({"dom": "web1", "name": "web2"})"},
       {{"sysrq", "web1", "s"}, "domain.sysrq", R"({"dom": "web1", "key": "s"})"},
-      {{"trigger", "web1", "nmi"}, "domain.trigger", R"({"dom": "web1", "trigger": "nmi", "vcpu": 0})"},
-      {{"trigger", "web1", "power", "1"}, "domain.trigger",
+      {{"trigger", "web1", "nmi"},
+       "domain.trigger",
+       R"({"dom": "web1", "trigger": "nmi", "vcpu": 0})"},
+      {{"trigger", "web1", "power", "1"},
+       "domain.trigger",
        R"({"dom": "web1", "trigger": "power", "vcpu": 1})"},
-      {{"dump-core", "-L", "web1", "/var/core"}, "domain.dump_core",
+      {{"dump-core", "-L", "web1", "/var/core"},
+       "domain.dump_core",
        R"({"dom": "web1", "live": true, "crash": false, "reset": false, "file": "/var/core"})"},
       {{"start", "web1"}, "domain.start", R"({"dom": "web1", "paused": false})"},
       {{"start", "-p", "web1"}, "domain.start", R"({"dom": "web1", "paused": true})"},
@@ -526,8 +533,8 @@ TEST_F(XmCreate, SxpConfigFile) {
   EXPECT_EQ(xend_.requests().back().second["config"]["name"], "sxpdom");
   r = run({"create", "-F", dir_.path() + "/nope.sxp"});
   EXPECT_EQ(r.rc, 1);
-  EXPECT_EQ(r.err, "Error: Cannot read file " + dir_.path() +
-                       "/nope.sxp: No such file or directory\n");
+  EXPECT_EQ(r.err,
+            "Error: Cannot read file " + dir_.path() + "/nope.sxp: No such file or directory\n");
 }
 
 // The console: output from the domain reaches stdout, typed bytes reach the
