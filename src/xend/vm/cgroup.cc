@@ -128,6 +128,10 @@ Expected<Ok, std::string> DomainCgroup::apply(int weight, int cap) const {
 void DomainCgroup::remove() const {
   if (!path_.empty()) {
     ::rmdir(path_.c_str());
+    // The parent goes with its last domain (fails harmlessly otherwise), so
+    // private parents of test instances do not pile up.
+    std::string parent = path_.substr(0, path_.rfind('/'));
+    ::rmdir(parent.c_str());
   }
 }
 

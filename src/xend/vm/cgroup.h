@@ -48,7 +48,8 @@ class DomainCgroup {
   // Moves every thread of pid (cgroup.procs) into the group.
   Expected<Ok, std::string> addProcess(pid_t pid) const;
   Expected<Ok, std::string> apply(int weight, int cap) const;
-  // Removes the directory (the process must be gone).
+  // Removes the directory (the process must be gone), and the parent if
+  // that was its last group.
   void remove() const;
 
  private:

@@ -96,6 +96,7 @@ Expected<std::unique_ptr<Vm>, std::string> Vm::spawn(EventLoop& loop,
   if (auto r = vm->startConsole(); !r) {
     return fail(r.error());
   }
+  (void)vm->vcpuThreads(true);
   Vm* self = vm.get();
   loop.add(vm->pidfd_.get(), EPOLLIN, [self](uint32_t) { self->onPidfd(); });
   return vm;
@@ -132,6 +133,7 @@ Expected<std::unique_ptr<Vm>, std::string> Vm::attach(EventLoop& loop, pid_t pid
   if (auto r = vm->startConsole(); !r) {
     return unexpected(r.error());
   }
+  (void)vm->vcpuThreads(true);
   Vm* self = vm.get();
   loop.add(vm->pidfd_.get(), EPOLLIN, [self](uint32_t) { self->onPidfd(); });
   return vm;
@@ -213,6 +215,7 @@ void Vm::onPidfd() {
   int status = reapPidfd(pidfd_.get());
   loop_.remove(pidfd_.get());
   console_.reset();
+  beforeExit_ = state_;
   Transition t = applyProcessExit(state_);
   state_ = t.next;
   if (cb_.onProcessExit) {
@@ -239,6 +242,7 @@ void Vm::terminate(Ms grace) {
     }
     exited_ = true;
     (void)reapPidfd(pidfd_.get());
+    beforeExit_ = state_;
     state_ = RunState::kDead;
   }
   console_.reset();

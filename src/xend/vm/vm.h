@@ -69,6 +69,8 @@ class Vm {
   pid_t pid() const { return pid_; }
   uint64_t startTicks() const { return startTicks_; }
   RunState state() const { return state_; }
+  // The state when the process exited (kDead only if it never ran).
+  RunState stateBeforeExit() const { return beforeExit_; }
   bool exited() const { return exited_; }
   double cpuSeconds() const;
   // The exit reason attach() found (a guest that stopped while xend was down).
@@ -93,6 +95,8 @@ class Vm {
 
   // vCPUs: host threads (cached; refresh() re-queries), hotplug to `count`.
   Expected<std::vector<VcpuThread>, std::string> vcpuThreads(bool refresh = false);
+  // What the last query found, without asking QEMU (for xm list).
+  const std::vector<VcpuThread>& cachedVcpuThreads() const { return vcpus_; }
   Expected<int, std::string> setVcpuCount(int count);
   // A vCPU's host CPUs now; an empty set means all.
   Expected<Ok, std::string> pinVcpu(int vcpu, const std::vector<int>& cpus);
@@ -124,6 +128,7 @@ class Vm {
   UniqueFd pidfd_;
   bool exited_ = false;
   RunState state_ = RunState::kStarting;
+  RunState beforeExit_ = RunState::kDead;
   std::optional<GuestExit> pendingExit_;
   std::unique_ptr<qmp::Client> qmp_;
   std::unique_ptr<ConsoleMux> console_;

@@ -34,6 +34,7 @@ OJson vmRecordToJson(const VmRecord& r) {
   j["cap"] = r.cap;
   j["preserved"] = r.preserved;
   j["console_pty"] = r.consolePty;
+  j["console_log"] = r.consoleLog;
   j["config"] = r.config;
   return j;
 }
@@ -92,7 +93,8 @@ Expected<VmRecord, std::string> vmRecordFromJson(const OJson& j) {
       !take(j, "memory", &r.memoryMiB, &err) || !take(j, "maxmem", &r.maxmemMiB, &err) ||
       !take(j, "online_vcpus", &r.onlineVcpus, &err) || !take(j, "weight", &r.weight, &err) ||
       !take(j, "cap", &r.cap, &err) || !take(j, "preserved", &r.preserved, &err) ||
-      !take(j, "console_pty", &r.consolePty, &err)) {
+      !take(j, "console_pty", &r.consolePty, &err) ||
+      !take(j, "console_log", &r.consoleLog, &err)) {
     return unexpected(err);
   }
   r.pid = static_cast<pid_t>(pid);

@@ -37,6 +37,7 @@ struct VmRecord {
   int cap = 0;
   bool preserved = false;     // on_* preserve already applied
   std::string consolePty;     // serial pty, if any
+  std::string consoleLog;     // the file QEMU logs the console to (fixed at start)
 
   bool operator==(const VmRecord&) const = default;
 };

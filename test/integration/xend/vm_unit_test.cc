@@ -37,6 +37,7 @@ VmRecord sampleRecord() {
   r.cap = 50;
   r.preserved = true;
   r.consolePty = "/dev/pts/7";
+  r.consoleLog = "/var/log/xen/console/guest-web1.log";
   return r;
 }
 

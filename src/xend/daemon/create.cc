@@ -1,0 +1,413 @@
+// Creating a domain (docs/design/xend.md "Creating a domain"): validation,
+// domid allocation, XenStore INTRODUCE plus one transaction of nodes, host
+// facts and the pure argv, QEMU spawn with QMP and console, cgroup, vm.json,
+// cont. Every failure undoes the steps already done, in reverse.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <ctime>
+#include <filesystem>
+#include <functional>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "config/model/json.h"
+#include "qemu/argv/argv.h"
+#include "qemu/qmp/commands.h"
+#include "xend/daemon/daemon.h"
+#include "xend/model/memory.h"
+#include "xend/vm/affinity.h"
+#include "xend/vm/vm_record.h"
+
+namespace xenia::xend {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr int kMaxDomid = 32752;  // DOMID_FIRST_RESERVED
+
+double nowEpoch() {
+  using namespace std::chrono;
+  return duration<double>(system_clock::now().time_since_epoch()).count();
+}
+
+std::string rtcDate(int64_t offset, bool localtime) {
+  std::time_t t = std::time(nullptr) + offset;
+  std::tm tm{};
+  if (localtime) {
+    ::localtime_r(&t, &tm);
+  } else {
+    ::gmtime_r(&t, &tm);
+  }
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+  return buf;
+}
+
+// Undo actions, run in reverse unless dismissed.
+class Undo {
+ public:
+  ~Undo() {
+    if (armed_) {
+      for (auto it = steps_.rbegin(); it != steps_.rend(); ++it) {
+        (*it)();
+      }
+    }
+  }
+  void add(std::function<void()> f) { steps_.push_back(std::move(f)); }
+  void dismiss() { armed_ = false; }
+
+ private:
+  std::vector<std::function<void()>> steps_;
+  bool armed_ = true;
+};
+
+}  // namespace
+
+std::string Daemon::xsGuestSocket(int domid) const {
+  return fs::path(xsSocket_).parent_path().string() + "/domain/" + std::to_string(domid) +
+         "/socket";
+}
+
+Expected<config::DomainConfig, RpcError> Daemon::parseConfig(const Json& j) {
+  if (!j.is_object()) {
+    return rpcError(kEINVAL, "Parameter 'config' must be a domain configuration object.");
+  }
+  auto cfg = config::domainFromJson(j, *rng_);
+  if (!cfg) {
+    return rpcError(kEINVAL, cfg.error().format());
+  }
+  return *cfg;
+}
+
+Expected<Ok, RpcError> Daemon::checkUnique(const config::DomainConfig& cfg, const Domain* self) {
+  for (const auto& [k, d] : domains_) {
+    if (d.get() == self) {
+      continue;
+    }
+    if (d->cfg.name == cfg.name) {
+      return rpcError(kEEXIST, fmt::format("Domain '{}' already exists with ID '{}'", cfg.name,
+                                           d->domid ? std::to_string(*d->domid) : ""));
+    }
+    if (d->cfg.uuid == cfg.uuid) {
+      return rpcError(kEEXIST, fmt::format("Domain '{}' already exists with UUID {} ('{}').",
+                                           cfg.name, cfg.uuid, d->cfg.name));
+    }
+  }
+  if (cfg.name == "Domain-0") {
+    return rpcError(kEEXIST, "Domain 'Domain-0' already exists with ID '0'");
+  }
+  return Ok{};
+}
+
+Expected<Ok, RpcError> Daemon::checkFits(const config::DomainConfig& cfg, const Domain* self) {
+  MemoryVerdict v = checkMemory(cfg.name, cfg.maxmem, hostTotalMiB(), opts_.dom0MinMem,
+                                committedMiB(self));
+  if (!v.ok) {
+    return rpcError(kENOMEM, v.message);
+  }
+  for (const std::string* f : {&cfg.kernel, &cfg.ramdisk}) {
+    if (!f->empty() && ::access(f->c_str(), R_OK) != 0) {
+      return rpcError(kENOENT, fmt::format("Kernel image does not exist: {}", *f));
+    }
+  }
+  return Ok{};
+}
+
+Expected<int, RpcError> Daemon::allocateDomid() {
+  std::string file = opts_.statePath + "/next-domid";
+  int next = 1;
+  if (auto t = readSmallFile(file, 64)) {
+    try {
+      next = std::stoi(*t);
+    } catch (...) {
+      next = 1;
+    }
+  }
+  if (next < 1 || next >= kMaxDomid) {
+    next = 1;
+  }
+  for (int tries = 0; tries < kMaxDomid; ++tries, next = next + 1 >= kMaxDomid ? 1 : next + 1) {
+    bool used = fs::exists(opts_.runPath + "/domains/" + std::to_string(next));
+    for (const auto& [k, d] : domains_) {
+      used = used || d->domid == next;
+    }
+    if (used) {
+      continue;
+    }
+    int following = next + 1 >= kMaxDomid ? 1 : next + 1;
+    if (auto w = writeFileAtomic(file, std::to_string(following) + "\n"); !w) {
+      return rpcError(kEIO, w.error());
+    }
+    return next;
+  }
+  return rpcError(kEBUSY, "No free domain id.");
+}
+
+Expected<qemu::HostFacts, RpcError> Daemon::hostFacts(const Domain& d, int domid,
+                                                      const std::string& runDir) {
+  if (!capsOk_) {
+    return rpcError(kEIO, fmt::format("QEMU ({}) could not be probed: {}", opts_.qemuBinary,
+                                      capsError_));
+  }
+  qemu::HostFacts f = qemu::layoutHostFacts(runDir);
+  f.qemuBinary = opts_.qemuBinary;
+  f.accel = accel_ == "kvm" ? qemu::Accel::kKvm : qemu::Accel::kTcg;
+  f.caps = caps_;
+  f.xenstoreSocket = xsGuestSocket(domid);
+  f.console.kind = qemu::ChardevSpec::Kind::kUnixListen;
+  f.console.path = runDir + "/console.sock";
+  f.console.logFile = d.rec.consoleLog;
+  for (size_t i = 0; i < d.cfg.vifs.size(); ++i) {
+    qemu::TapFacts t;
+    t.ifname = d.cfg.vifs[i].vifname.empty() ? qemu::tapName(domid, static_cast<int>(i))
+                                             : d.cfg.vifs[i].vifname;
+    f.taps.push_back(t);
+  }
+  if (d.cfg.firmware == config::Firmware::kOvmf) {
+    f.firmware.ovmfCode = "/usr/share/OVMF/OVMF_CODE_4M.fd";
+    std::error_code ec;
+    fs::copy_file("/usr/share/OVMF/OVMF_VARS_4M.fd", f.firmware.ovmfVars,
+                  fs::copy_options::overwrite_existing, ec);
+    if (ec) {
+      return rpcError(kEIO, fmt::format("Cannot copy the OVMF variable store: {}.", ec.message()));
+    }
+  }
+  if (d.cfg.rtcTimeoffset != 0) {
+    f.rtcBase = rtcDate(d.cfg.rtcTimeoffset, d.cfg.localtime);
+  }
+  f.startPaused = true;
+  f.runAs = runAs_;
+  return f;
+}
+
+VmCallbacks Daemon::vmCallbacks(uint64_t key) {
+  VmCallbacks cb;
+  cb.onState = [this, key](RunState s) { onVmState(key, s); };
+  cb.onGuestExit = [this, key](GuestExit e) { onGuestExit(key, e); };
+  cb.onProcessExit = [this, key](int status) { onProcessExit(key, status); };
+  return cb;
+}
+
+void Daemon::saveRecord(Domain& d) {
+  if (!d.running()) {
+    return;
+  }
+  d.rec.name = d.cfg.name;
+  d.rec.uuid = d.cfg.uuid;
+  d.rec.managed = d.managed;
+  d.rec.config = config::domainToJson(d.cfg);
+  if (auto r = saveVmRecord(d.runDir + "/vm.json", d.rec); !r) {
+    event(fmt::format("Domain {}: {}", *d.domid, r.error()));
+  }
+}
+
+Expected<int, RpcError> Daemon::startDomain(Domain& d, bool paused,
+                                            const std::string& restoreFrom) {
+  std::unique_ptr<Vm> vmHolder;  // outlives `undo`, which may need it
+  Undo undo;
+  auto domid = allocateDomid();
+  if (!domid) {
+    return unexpected(domid.error());
+  }
+  int id = *domid;
+  std::string runDir = opts_.runPath + "/domains/" + std::to_string(id);
+  std::error_code ec;
+  fs::remove_all(runDir, ec);
+  if (::mkdir(runDir.c_str(), 0700) != 0) {
+    return rpcError(kEIO, fmt::format("Cannot create {}: {}.", runDir, std::strerror(errno)));
+  }
+  undo.add([runDir] {
+    std::error_code e;
+    fs::remove_all(runDir, e);
+  });
+
+  d.rec = VmRecord{};
+  d.rec.domid = id;
+  d.rec.startTime = nowEpoch();
+  d.rec.accel = accel_;
+  d.rec.memoryMiB = d.cfg.memory;
+  d.rec.maxmemMiB = d.cfg.maxmem;
+  d.rec.onlineVcpus = d.cfg.vcpus;
+  d.rec.weight = d.cfg.cpuWeight;
+  d.rec.cap = d.cfg.cpuCap;
+  d.rec.consoleLog = opts_.logDir + "/console/guest-" + d.cfg.name + ".log";
+
+  config::DomainConfig cfgCopy = d.cfg;
+  undo.add([this, cfgCopy, id] { removeXsNodes(cfgCopy, id); });
+  if (auto r = writeXsNodes(d, id); !r) {
+    return unexpected(r.error());
+  }
+
+  auto facts = hostFacts(d, id, runDir);
+  if (!facts) {
+    return unexpected(facts.error());
+  }
+  auto argv = qemu::buildArgv(d.cfg, *facts);
+  if (!argv) {
+    return rpcError(kEINVAL, argv.error().format());
+  }
+  std::vector<int> inherit;
+  UniqueFd incoming;
+  if (!restoreFrom.empty()) {
+    incoming.reset(::open(restoreFrom.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!incoming) {
+      return rpcError(kEIO, fmt::format("Cannot open {}: {}.", restoreFrom, std::strerror(errno)));
+    }
+    inherit.push_back(incoming.get());
+    argv->push_back("-incoming");
+    argv->push_back(fmt::format("fd:{}", incoming.get()));
+  }
+
+  VmPaths paths;
+  paths.qmpSocket = facts->qmpSocket;
+  paths.consoleSocket = d.cfg.type == config::GuestType::kPv ? facts->console.path : "";
+  paths.muxSocket = runDir + "/console-mux.sock";
+  paths.qemuLog = opts_.logDir + "/qemu-dm-" + d.cfg.name + ".log";
+  auto vm = Vm::spawn(loop_, *argv, paths, vmCallbacks(d.key), inherit);
+  if (!vm) {
+    return rpcError(kEIO, fmt::format("Device model (QEMU) failed: {}", vm.error()));
+  }
+  incoming.reset();
+  vmHolder = std::move(*vm);
+  Vm* vmp = vmHolder.get();
+  undo.add([&vmHolder] {
+    if (vmHolder) {
+      vmHolder->terminate(std::chrono::milliseconds(0));
+    }
+  });
+
+  // The serial pty, for xm console's "pty" and XenStore console/tty.
+  if (auto r = vmp->call(qmp::Command("query-chardev")); r && r->is_array()) {
+    for (const auto& c : *r) {
+      if (c.value("label", "") == "charserial0") {
+        std::string fn = c.value("filename", "");
+        if (fn.rfind("pty:", 0) == 0) {
+          d.rec.consolePty = fn.substr(4);
+        }
+      }
+    }
+  }
+
+  if (!restoreFrom.empty()) {
+    // -incoming: QEMU loads the image, then stays paused (-S).
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(5);
+    for (;;) {
+      auto st = vmp->call(qmp::cmd::queryStatus());
+      if (!st) {
+        return rpcError(kEIO, "Restore failed: " + st.error().message());
+      }
+      std::string status = st->value("status", "");
+      if (status != "inmigrate") {
+        break;
+      }
+      if (std::chrono::steady_clock::now() > deadline) {
+        return rpcError(kETIMEDOUT, "Restore did not finish within 5 minutes.");
+      }
+      ::usleep(50000);
+    }
+    auto mig = vmp->call(qmp::cmd::queryMigrate());
+    if (mig && mig->value("status", "") == "failed") {
+      return rpcError(kEIO, "Restore failed: " + mig->value("error-desc", std::string("")));
+    }
+  }
+
+  // CPU cgroup (credit scheduler) and hard affinity: best effort.
+  if (cgroupRoot_.version != CgroupVersion::kNone) {
+    auto g = DomainCgroup::create(cgroupRoot_, cgroupParent_, id);
+    if (g) {
+      d.cgroup = *g;
+      if (auto a = d.cgroup.addProcess(vmp->pid()); !a) {
+        event(fmt::format("Domain {}: {}", id, a.error()));
+      }
+      if (auto a = d.cgroup.apply(d.cfg.cpuWeight, d.cfg.cpuCap); !a) {
+        event(fmt::format("Domain {}: {}", id, a.error()));
+      }
+    } else {
+      event(fmt::format("Domain {}: no CPU cgroup: {}", id, g.error()));
+    }
+  }
+  if (auto threads = vmp->vcpuThreads(true)) {
+    for (const auto& t : *threads) {
+      const config::CpuSet* set = nullptr;
+      if (d.cfg.cpus) {
+        set = &*d.cfg.cpus;
+      } else if (static_cast<size_t>(t.index) < d.cfg.vcpuCpus.size()) {
+        set = &d.cfg.vcpuCpus[static_cast<size_t>(t.index)];
+      }
+      if (set && !set->cpus.empty()) {
+        (void)setThreadAffinity(t.tid, set->cpus);
+      }
+    }
+  }
+
+  undo.add([&d] {
+    d.cgroup.remove();
+    d.cgroup = DomainCgroup{};
+  });
+  d.runDir = runDir;
+  d.dying = false;
+  d.shutdownRequested = false;
+  d.rec.pid = vmp->pid();
+  d.rec.pidStartTicks = vmp->startTicks();
+  if (xs_ && xs_->connected()) {
+    std::string base = fmt::format("/local/domain/{}", id);
+    (void)xs_->write(base + "/image/device-model-pid", std::to_string(d.rec.pid));
+    if (!d.rec.consolePty.empty()) {
+      (void)xs_->write(base + "/console/tty", d.rec.consolePty);
+    }
+  }
+  d.domid = id;  // saveRecord writes only running domains
+  saveRecord(d);
+  d.domid.reset();
+
+  if (!paused) {
+    if (auto r = vmp->cont(); !r) {
+      return rpcError(kEIO, "Cannot start the guest's CPUs: " + r.error());
+    }
+  }
+  undo.dismiss();
+  d.domid = id;
+  d.vm = std::move(vmHolder);
+  event(fmt::format("Domain {} ({}) started as domain {} with {} (QEMU pid {}).", d.cfg.name,
+                    d.cfg.uuid, id, accel_, d.rec.pid));
+  return id;
+}
+
+Result Daemon::mCreate(const Json& p) {
+  if (auto c = checkParams(p, {"config", "paused"}); !c) {
+    return unexpected(c.error());
+  }
+  auto paused = paramBool(p, "paused", false);
+  if (!paused) {
+    return unexpected(paused.error());
+  }
+  auto it = p.find("config");
+  if (it == p.end()) {
+    return rpcError(kEINVAL, "Missing parameter 'config'.");
+  }
+  auto cfg = parseConfig(*it);
+  if (!cfg) {
+    return unexpected(cfg.error());
+  }
+  if (auto u = checkUnique(*cfg, nullptr); !u) {
+    return unexpected(u.error());
+  }
+  if (auto f = checkFits(*cfg, nullptr); !f) {
+    return unexpected(f.error());
+  }
+  Domain& d = addDomain(std::move(*cfg), false);
+  uint64_t key = d.key;
+  auto id = startDomain(d, *paused);
+  if (!id) {
+    eraseDomain(key);
+    return unexpected(id.error());
+  }
+  return Json{{"domid", *id}, {"name", d.cfg.name}};
+}
+
+}  // namespace xenia::xend

@@ -1,0 +1,405 @@
+// Managed domains (xm new/delete/start/suspend/resume), persisted as
+// <xend-domains-path>/<uuid>/config.json; suspend saves the guest with QMP
+// migrate to an fd into <uuid>/checkpoint.chk and resume restores it with
+// -incoming. Also on_xend_start / the auto dir at start and on_xend_stop
+// when xend is stopped.
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+#include <filesystem>
+
+#include <fmt/format.h>
+
+#include "config/lang/xm.h"
+#include "config/model/build.h"
+#include "config/model/json.h"
+#include "qemu/qmp/commands.h"
+#include "xend/daemon/daemon.h"
+
+namespace xenia::xend {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string checkpointPath(const std::string& dir) { return dir + "/checkpoint.chk"; }
+
+}  // namespace
+
+std::string Daemon::managedDir(const config::DomainConfig& cfg) const {
+  return opts_.domainsPath + "/" + cfg.uuid;
+}
+
+Expected<Ok, RpcError> Daemon::persistManaged(const Domain& d) {
+  std::string dir = managedDir(d.cfg);
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) {
+    return rpcError(kEIO, fmt::format("Cannot create {}: {}.", dir, ec.message()));
+  }
+  if (auto r = writeFileAtomic(dir + "/config.json", config::domainToJsonText(d.cfg)); !r) {
+    return rpcError(kEIO, r.error());
+  }
+  return Ok{};
+}
+
+void Daemon::removeManaged(const config::DomainConfig& cfg) {
+  std::error_code ec;
+  fs::remove_all(managedDir(cfg), ec);
+}
+
+void Daemon::loadManaged() {
+  std::error_code ec;
+  std::vector<fs::path> dirs;
+  for (const auto& e : fs::directory_iterator(opts_.domainsPath, ec)) {
+    if (e.is_directory()) {
+      dirs.push_back(e.path());
+    }
+  }
+  std::sort(dirs.begin(), dirs.end());
+  for (const auto& dir : dirs) {
+    auto text = readSmallFile(dir.string() + "/config.json");
+    if (!text) {
+      continue;
+    }
+    auto cfg = config::domainFromJsonText(*text, *rng_);
+    if (!cfg) {
+      event(fmt::format("Ignoring managed domain in {}: {}", dir.string(), cfg.error().format()));
+      continue;
+    }
+    Domain& d = addDomain(std::move(*cfg), true);
+    d.suspended = fs::exists(checkpointPath(dir.string()));
+  }
+}
+
+Result Daemon::mNew(const Json& p) {
+  if (auto c = checkParams(p, {"config"}); !c) {
+    return unexpected(c.error());
+  }
+  auto it = p.find("config");
+  if (it == p.end()) {
+    return rpcError(kEINVAL, "Missing parameter 'config'.");
+  }
+  auto cfg = parseConfig(*it);
+  if (!cfg) {
+    return unexpected(cfg.error());
+  }
+  // xm new on an existing halted managed domain of that name/uuid replaces
+  // its configuration, as xend's domain_new did.
+  Domain* existing = nullptr;
+  for (auto& [k, d] : domains_) {
+    if (d->managed && (d->cfg.uuid == cfg->uuid || d->cfg.name == cfg->name)) {
+      existing = d.get();
+    }
+  }
+  if (existing && existing->running()) {
+    return rpcError(kEBUSY, fmt::format("Domain '{}' is running; it cannot be redefined.",
+                                        existing->cfg.name));
+  }
+  if (auto u = checkUnique(*cfg, existing); !u) {
+    return unexpected(u.error());
+  }
+  Domain* d = existing;
+  if (d) {
+    if (d->cfg.uuid != cfg->uuid) {
+      removeManaged(d->cfg);
+    }
+    d->cfg = std::move(*cfg);
+  } else {
+    d = &addDomain(std::move(*cfg), true);
+  }
+  if (auto r = persistManaged(*d); !r) {
+    if (!existing) {
+      eraseDomain(d->key);
+    }
+    return unexpected(r.error());
+  }
+  event(fmt::format("Domain {} ({}) defined.", d->cfg.name, d->cfg.uuid));
+  return Json{{"name", d->cfg.name}, {"uuid", d->cfg.uuid}};
+}
+
+Result Daemon::mDelete(const Json& p) {
+  if (auto c = checkParams(p, {"dom"}); !c) {
+    return unexpected(c.error());
+  }
+  auto d = lookup(p);
+  if (!d) {
+    return unexpected(d.error());
+  }
+  Domain& dom = **d;
+  if (!dom.managed) {
+    return rpcError(kEINVAL, fmt::format("Domain '{}' is not managed.", dom.cfg.name));
+  }
+  if (dom.running()) {
+    return rpcError(kEBUSY, fmt::format("Domain '{}' must be halted to be deleted.", dom.cfg.name));
+  }
+  removeManaged(dom.cfg);
+  event(fmt::format("Domain {} ({}) deleted.", dom.cfg.name, dom.cfg.uuid));
+  eraseDomain(dom.key);
+  return Json::object();
+}
+
+Result Daemon::mStart(const Json& p) {
+  if (auto c = checkParams(p, {"dom", "paused"}); !c) {
+    return unexpected(c.error());
+  }
+  auto paused = paramBool(p, "paused", false);
+  if (!paused) {
+    return unexpected(paused.error());
+  }
+  auto d = lookup(p);
+  if (!d) {
+    return unexpected(d.error());
+  }
+  Domain& dom = **d;
+  if (!dom.managed) {
+    return rpcError(kEINVAL, fmt::format("Domain '{}' is not managed.", dom.cfg.name));
+  }
+  if (dom.running()) {
+    return rpcError(kEBUSY, fmt::format("Domain '{}' is already running.", dom.cfg.name));
+  }
+  if (dom.suspended) {
+    return rpcError(kEINVAL,
+                    fmt::format("Domain '{}' is suspended; use xm resume.", dom.cfg.name));
+  }
+  if (auto f = checkFits(dom.cfg, &dom); !f) {
+    return unexpected(f.error());
+  }
+  auto id = startDomain(dom, *paused);
+  if (!id) {
+    return unexpected(id.error());
+  }
+  return Json{{"domid", *id}};
+}
+
+Expected<Ok, RpcError> Daemon::saveToFile(Domain& d, const std::string& path) {
+  Vm& vm = *d.vm;
+  UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
+  if (!fd) {
+    return rpcError(kEIO, fmt::format("Cannot create {}: {}.", path, std::strerror(errno)));
+  }
+  auto fail = [&](const std::string& why) -> Expected<Ok, RpcError> {
+    ::unlink(path.c_str());
+    return rpcError(kEIO, fmt::format("Saving {} failed: {}", d.cfg.name, why));
+  };
+  // QEMU's default bandwidth limit (32 MiB/s) is for networks, not files.
+  (void)vm.call(qmp::Command("migrate-set-parameters",
+                             {{"max-bandwidth", int64_t{1} << 40}}));
+  if (auto r = vm.call(qmp::cmd::getfd("xenia-save", std::move(fd))); !r) {
+    return fail(r.error().message());
+  }
+  if (auto r = vm.call(qmp::cmd::migrate("fd:xenia-save")); !r) {
+    return fail(r.error().message());
+  }
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(10);
+  for (;;) {
+    auto r = vm.call(qmp::cmd::queryMigrate());
+    if (!r) {
+      return fail(r.error().message());
+    }
+    std::string status = r->value("status", "");
+    if (status == "completed") {
+      return Ok{};
+    }
+    if (status == "failed" || status == "cancelled") {
+      return fail(r->value("error-desc", status));
+    }
+    if (std::chrono::steady_clock::now() > deadline) {
+      (void)vm.call(qmp::cmd::migrateCancel());
+      return fail("it did not finish within 10 minutes.");
+    }
+    ::usleep(20000);
+  }
+}
+
+Result Daemon::mSuspend(const Json& p) {
+  if (auto c = checkParams(p, {"dom"}); !c) {
+    return unexpected(c.error());
+  }
+  auto d = lookupRunning(p);
+  if (!d) {
+    return unexpected(d.error());
+  }
+  Domain& dom = **d;
+  if (!dom.managed) {
+    return rpcError(kEINVAL, fmt::format("Domain '{}' is not managed.", dom.cfg.name));
+  }
+  std::string dir = managedDir(dom.cfg);
+  if (auto r = persistManaged(dom); !r) {
+    return unexpected(r.error());
+  }
+  if (auto r = saveToFile(dom, checkpointPath(dir)); !r) {
+    return unexpected(r.error());
+  }
+  releaseRunning(dom);
+  dom.suspended = true;
+  event(fmt::format("Domain {} suspended to {}.", dom.cfg.name, checkpointPath(dir)));
+  return Json::object();
+}
+
+Result Daemon::mResume(const Json& p) {
+  if (auto c = checkParams(p, {"dom", "paused"}); !c) {
+    return unexpected(c.error());
+  }
+  auto paused = paramBool(p, "paused", false);
+  if (!paused) {
+    return unexpected(paused.error());
+  }
+  auto d = lookup(p);
+  if (!d) {
+    return unexpected(d.error());
+  }
+  Domain& dom = **d;
+  if (dom.running() || !dom.suspended) {
+    return rpcError(kEINVAL, fmt::format("Domain '{}' is not suspended.", dom.cfg.name));
+  }
+  if (auto f = checkFits(dom.cfg, &dom); !f) {
+    return unexpected(f.error());
+  }
+  std::string image = checkpointPath(managedDir(dom.cfg));
+  auto id = startDomain(dom, *paused, image);
+  if (!id) {
+    return unexpected(id.error());
+  }
+  ::unlink(image.c_str());
+  dom.suspended = false;
+  event(fmt::format("Domain {} resumed as domain {}.", dom.cfg.name, *id));
+  return Json::object();
+}
+
+// --- xend start and stop ---
+
+namespace {
+
+double autostartDelay(const config::DomainConfig& cfg) {
+  for (const auto& [k, v] : cfg.otherKeys) {
+    if (k != "xenia_autostart_delay") {
+      continue;
+    }
+    if (const auto* i = std::get_if<int64_t>(&v.v)) {
+      return static_cast<double>(*i);
+    }
+    if (const auto* f = std::get_if<double>(&v.v)) {
+      return *f;
+    }
+    if (const auto* s = std::get_if<std::string>(&v.v)) {
+      char* end = nullptr;
+      double x = std::strtod(s->c_str(), &end);
+      return end && *end == '\0' ? x : 0;
+    }
+  }
+  return 0;
+}
+
+}  // namespace
+
+void Daemon::autostart() {
+  // Managed domains with on_xend_start=start first (by name), then the auto
+  // dir's configs in lexical order.
+  for (Domain* d : sortedDomains()) {
+    if (d->managed && !d->running() && !d->suspended &&
+        d->cfg.onXendStart == config::XendStartAction::kStart) {
+      if (auto f = checkFits(d->cfg, d); !f) {
+        event(fmt::format("Not starting {}: {}", d->cfg.name, f.error().message));
+        continue;
+      }
+      if (auto id = startDomain(*d, false); !id) {
+        event(fmt::format("Starting {} (on_xend_start) failed: {}", d->cfg.name,
+                          id.error().message));
+      }
+    }
+  }
+  std::vector<std::string> files;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(opts_.autoDir, ec)) {
+    if (e.is_regular_file()) {  // follows symlinks, as xendomains did
+      files.push_back(e.path().string());
+    }
+  }
+  std::sort(files.begin(), files.end());
+  startNextAuto(std::move(files), 0);
+}
+
+void Daemon::startNextAuto(std::vector<std::string> files, size_t i) {
+  if (i >= files.size() || stopping_) {
+    return;
+  }
+  const std::string& file = files[i];
+  double delay = 0;
+  auto text = readSmallFile(file, 1 << 20);
+  if (!text) {
+    event(fmt::format("Autostart: {}", text.error()));
+  } else if (auto parsed = config::parseXm(*text, file); !parsed) {
+    event(fmt::format("Autostart: {}", parsed.error().format()));
+  } else if (auto cfg = config::buildDomain(*parsed, config::Dialect::kXm, *rng_); !cfg) {
+    event(fmt::format("Autostart: {}", cfg.error().format()));
+  } else if (find(cfg->name) != nullptr) {
+    // Already running (re-attached) or defined: nothing to do.
+  } else if (auto u = checkUnique(*cfg, nullptr); !u) {
+    event(fmt::format("Autostart of {}: {}", file, u.error().message));
+  } else if (auto f = checkFits(*cfg, nullptr); !f) {
+    event(fmt::format("Autostart of {}: {}", file, f.error().message));
+  } else {
+    delay = autostartDelay(*cfg);
+    Domain& d = addDomain(std::move(*cfg), false);
+    uint64_t key = d.key;
+    auto id = startDomain(d, false);
+    if (!id) {
+      event(fmt::format("Autostart of {} failed: {}", file, id.error().message));
+      eraseDomain(key);
+    } else {
+      event(fmt::format("Autostarted {} from {}.", d.cfg.name, file));
+    }
+  }
+  auto ms = std::chrono::milliseconds(static_cast<int64_t>(std::max(0.0, delay) * 1000));
+  loop_.addTimer(ms, [this, files = std::move(files), i]() mutable {
+    startNextAuto(std::move(files), i + 1);
+  });
+}
+
+void Daemon::applyXendStop() {
+  std::vector<uint64_t> waiting;
+  for (Domain* d : sortedDomains()) {
+    if (!d->managed || !d->running() || !d->vm) {
+      continue;
+    }
+    if (d->cfg.onXendStop == config::XendStopAction::kSuspend) {
+      auto r = mSuspend(Json{{"dom", d->cfg.uuid}});
+      if (!r) {
+        event(fmt::format("on_xend_stop suspend of {} failed: {}", d->cfg.name,
+                          r.error().message));
+      }
+    } else if (d->cfg.onXendStop == config::XendStopAction::kShutdown) {
+      event(fmt::format("on_xend_stop: shutting {} down.", d->cfg.name));
+      d->shutdownRequested = true;
+      (void)d->vm->powerdown();
+      waiting.push_back(d->key);
+    }
+  }
+  // Wait for the guests to power off (their on_poweroff runs as usual).
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  auto pending = [&] {
+    for (uint64_t k : waiting) {
+      Domain* d = byKey(k);
+      if (d && d->running()) {
+        return true;
+      }
+    }
+    return false;
+  };
+  while (pending() && std::chrono::steady_clock::now() < deadline) {
+    loop_.runOnce(std::chrono::milliseconds(100));
+  }
+  for (uint64_t k : waiting) {
+    if (Domain* d = byKey(k); d && d->running()) {
+      event(fmt::format("on_xend_stop: {} did not shut down in 60 s; destroying it.",
+                        d->cfg.name));
+      teardown(*d);
+    }
+  }
+}
+
+}  // namespace xenia::xend
