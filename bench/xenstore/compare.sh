@@ -34,7 +34,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# run_daemon LABEL SOCKET PID: every test on a fresh daemon, so one test's
+# run_suite LABEL START TEST...: every test on a fresh daemon, so one test's
 # nodes do not slow the next.
 run_suite() {
   local label=$1 start=$2
