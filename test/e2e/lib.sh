@@ -181,17 +181,20 @@ xe_gone() { ! xm domid "$1" >/dev/null 2>&1; }
 # The domain's row of `xm list` with the columns split on blanks (a halted
 # managed domain has no ID and no State, so fields shift: use xe_row_raw).
 xe_row_raw() { xm list "$1" | sed -n 2p; }
-# Fixed columns of xm's format: name 0-39, ID 41-45, Mem 47-51, VCPUs 53-57,
-# State 59-68, Time 70-. Trimmed.
+# Columns of xm's format '%-40s %5s %5d %5d %10s %8.1f': name 0-39, ID 41-45,
+# Mem 47-51, VCPUs 53-57, State 59-68, Time 70-; a name longer than 40
+# characters (rename-restart's "Domain-<uuid>") shifts the rest. Trimmed.
 xe_col() {
-  local row=$1 col=$2 s
+  local row=$1 col=$2 s name off
+  name=${row%% *}
+  off=$((${#name} > 40 ? ${#name} - 40 : 0))
   case $col in
-    name) s=${row:0:40} ;;
-    id) s=${row:41:5} ;;
-    mem) s=${row:47:5} ;;
-    vcpus) s=${row:53:5} ;;
-    state) s=${row:59:10} ;;
-    time) s=${row:70} ;;
+    name) s=$name ;;
+    id) s=${row:41+off:5} ;;
+    mem) s=${row:47+off:5} ;;
+    vcpus) s=${row:53+off:5} ;;
+    state) s=${row:59+off:10} ;;
+    time) s=${row:70+off} ;;
   esac
   s=${s#"${s%%[![:space:]]*}"}
   echo "${s%"${s##*[![:space:]]}"}"
@@ -288,29 +291,18 @@ expect_eq() { [[ $1 == "$2" ]] || fail "${3:-value}: got '$1', expected '$2'"; }
 expect_match() { [[ $1 =~ $2 ]] || fail "${3:-value}: '$1' does not match /$2/"; }
 
 # QEMU processes started for this test (their argv names a path under $XE_TMP).
-xe_qemu_pids() {
-  local p
-  for p in /proc/[0-9]*; do
-    [[ -r $p/cmdline ]] || continue
-    if tr '\0' ' ' <"$p/cmdline" 2>/dev/null | grep -q "^[^ ]*qemu-system.*$XE_TMP/"; then
-      echo "${p#/proc/}"
-    fi
-  done
-}
-# The QEMU of one domain (its argv has guest=NAME,).
-xe_qemu_pid() {
-  local p
-  for p in $(xe_qemu_pids); do
-    tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -q "guest=$1," && echo "$p"
-  done
-}
+xe_qemu_pids() { pgrep -f -- "qemu-system[^ ]* .*$XE_TMP/" || true; }
+# The QEMU of one domain (its argv has -name guest=NAME,).
+xe_qemu_pid() { pgrep -f -- "qemu-system[^ ]* .*guest=$1,.*$XE_TMP/" || true; }
+# The QEMU of domain ID (its argv names the domain's run dir).
+xe_qemu_pid_of_id() { pgrep -f -- "qemu-system[^ ]* .*$XE_TMP/run/domains/$1/" || true; }
 
 # Asserts that nothing of domain NAME (domid ID, uuid UUID) is left: no row,
 # no QEMU, no run dir, no XenStore nodes.
 expect_nothing_left() {
   local name=$1 id=$2 uuid=${3:-}
   xe_gone "$name" || fail "$name is still listed"
-  [[ -z $(xe_qemu_pid "$name") ]] || fail "$name's QEMU is still running"
+  [[ -z $(xe_qemu_pid_of_id "$id") ]] || fail "$name's QEMU (domain $id) is still running"
   [[ ! -e $XE_TMP/run/domains/$id ]] || fail "run dir of domain $id left: $(ls "$XE_TMP/run/domains/$id")"
   ! xs exists "/local/domain/$id" 2>/dev/null || fail "/local/domain/$id left in XenStore"
   if [[ -n $uuid ]]; then

@@ -32,7 +32,7 @@ expect_match "${row:39}" '^[ 0-9][0-9]:[0-5][0-9]:[0-5][0-9]$' "uptime row: time
 expect_match "$(xm uptime -s misc2)" "^ [0-9]{2}:[0-9]{2}:[0-9]{2} up .*, misc2 \\($id\\)\$" "uptime -s"
 
 info=$(xm info)
-expect_eq "$(sed -n 1p <<<"$info" | cut -c1-25)" "$(printf '%-23s: ' host)" "first xm info key"
+expect_eq "$(sed -n 1p <<<"$info" | cut -c1-25)" "$(printf '%-23s: ' system)" "first xm info key (xend's order: system, host, ...)"
 expect_eq "$(grep '^xend_config_format' <<<"$info")" "$(printf '%-23s: %s' xend_config_format 4)" "xend_config_format"
 expect_eq "$(grep '^nr_cpus ' <<<"$info")" "$(printf '%-23s: %s' nr_cpus "$(nproc)")" "nr_cpus"
 total=$(awk '/^total_memory / {print $3}' <<<"$info")
