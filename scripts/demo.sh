@@ -169,7 +169,8 @@ CFG
     sleep 0.2
   done
   note "the guest's console (QEMU logs it to $log):"
-  tr -d '\r' <"$log" | grep -av '^\s*$' | tail -n 12 | sed 's/^/    /'
+  tr -d '\r' <"$log" | sed 's/\x1b\[[0-9;]*[A-Za-z]//g' | grep -av '^\s*$' | tail -n 12 |
+    sed 's/^/    /'
   ours xm list
   note "xm list -l prints the domain as xend's SXP (first lines):"
   "$bin/xm" list -l demo 2>&1 | head -n 16 | sed 's/^/    /'
@@ -180,7 +181,7 @@ CFG
   ours xm list demo
   ours xm shutdown -w demo
   note "the guest got the ACPI power button and powered itself off:"
-  tr -d '\r' <"$log" | grep -a XENIA-GUEST-SHUTDOWN | sed 's/^/    /'
+  tr -d '\r' <"$log" | grep -ao 'XENIA-GUEST-SHUTDOWN' | sed 's/^/    /'
   ours xm list
 
   heading "Stopping xend"
