@@ -87,16 +87,17 @@ void Daemon::onGuestExit(uint64_t key, GuestExit why) {
   d->requestedExit.reset();
   double age = nowEpoch() - d->rec.startTime;
   LifecyclePlan plan = planAfterExit(d->cfg, toReason(why), age, opts_.enableDump);
-  event(fmt::format("Domain {} ({}) {}: on_{} action {}.", d->cfg.name, *d->domid,
-                    why == GuestExit::kPoweroff ? "shut down"
-                    : why == GuestExit::kReboot ? "rebooted"
-                                                : "crashed",
-                    why == GuestExit::kPoweroff ? "poweroff"
-                    : why == GuestExit::kReboot ? "reboot"
-                                                : "crash",
-                    actionName(plan.action)));
   if (!plan.message.empty()) {
     event(plan.message);
+  } else {
+    event(fmt::format("Domain {} ({}) {}: on_{} action {}.", d->cfg.name, *d->domid,
+                      why == GuestExit::kPoweroff ? "shut down"
+                      : why == GuestExit::kReboot ? "rebooted"
+                                                  : "crashed",
+                      why == GuestExit::kPoweroff ? "poweroff"
+                      : why == GuestExit::kReboot ? "reboot"
+                                                  : "crash",
+                      actionName(plan.action)));
   }
   if (plan.dumpCore && d->vm && !d->vm->exited()) {
     std::error_code ec;

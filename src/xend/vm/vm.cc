@@ -227,8 +227,17 @@ double Vm::cpuSeconds() const {
   if (exited_) {
     return 0;
   }
-  auto s = readProcStat(pid_);
-  return s ? xend::cpuSeconds(*s) : 0;
+  if (vcpus_.empty()) {
+    auto s = readProcStat(pid_);
+    return s ? xend::cpuSeconds(*s) : 0;
+  }
+  double sum = 0;
+  for (const auto& t : vcpus_) {
+    if (auto s = readProcStat(pid_, t.tid)) {
+      sum += xend::cpuSeconds(*s);
+    }
+  }
+  return sum;
 }
 
 void Vm::terminate(Ms grace) {

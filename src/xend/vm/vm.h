@@ -72,6 +72,8 @@ class Vm {
   // The state when the process exited (kDead only if it never ran).
   RunState stateBeforeExit() const { return beforeExit_; }
   bool exited() const { return exited_; }
+  // The guest's CPU time: its vCPU threads' (so a paused guest's stands
+  // still, as on Xen); QEMU's whole process before the threads are known.
   double cpuSeconds() const;
   // The exit reason attach() found (a guest that stopped while xend was down).
   std::optional<GuestExit> pendingExit() const { return pendingExit_; }
