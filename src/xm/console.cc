@@ -110,7 +110,11 @@ int runConsole(int sockFd, int inFd, int outFd, std::string* error) {
         return 0;  // the console went away with its domain
       }
       if (!writeAll(outFd, buf, static_cast<size_t>(r), false)) {
-        return gStop ? 0 : 1;
+        if (gStop) {
+          return 0;
+        }
+        *error = std::string("write: ") + std::strerror(errno);
+        return 1;
       }
     }
     if (inOpen && fds[1].revents != 0) {

@@ -13,7 +13,7 @@ namespace xenia::xm {
 inline constexpr char kConsoleEscape = 0x1d;  // Ctrl-]
 
 // Copies until the socket closes (the domain went away: 0), the user types
-// Ctrl-] (0) or an I/O error (1, with a message on errOut).
+// Ctrl-] (0), a signal (0) or an I/O error (1, with the reason in *error).
 int runConsole(int sockFd, int inFd, int outFd, std::string* error);
 
 // Looks up the domain's console socket (domain.console), connects, runs
