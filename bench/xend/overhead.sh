@@ -87,61 +87,68 @@ on_crash = "preserve"
 EOF
   echo "$tmp/cfg/$1.cfg"
 }
-qemu_pid_of() {
-  local p
-  for p in /proc/[0-9]*; do
-    tr '\0' ' ' <"$p/cmdline" 2>/dev/null | grep -q "qemu-system.*guest=$1," && echo "${p#/proc/}"
-  done | head -1
-}
+qemu_pid_of() { pgrep -f -- "qemu-system[^ ]* .*guest=$1,.*$tmp/" | head -1 || true; }
 
-# 1a. xm create -> ready marker.
-say "boot: xm create x $runs"
-xm_times=()
-argv=()
-for i in $(seq "$runs"); do
-  log=$tmp/log/console/guest-xb-xm.log
+# 1. Boot times, in rounds (xm create, the same QEMU by hand, virsh create)
+# so that a change in the machine's load shifts all three alike.
+boot_xm() {  # -> seconds; the first run also records QEMU's argv
+  local log=$tmp/log/console/guest-xb-xm.log t0 t pid
   rm -f "$log"
   t0=$(timing now)
   "$bin/xm" create "$(cfg xb-xm 128)" >/dev/null
-  t=$(timing wait-marker "$log" "XENIA-GUEST-READY xb-xm" 120 "$t0") || { say "xm run $i: no marker"; exit 1; }
-  xm_times+=("$t")
-  if ((i == 1)); then
+  t=$(timing wait-marker "$log" "XENIA-GUEST-READY xb-xm" 120 "$t0") || { say "xm: no marker"; exit 1; }
+  if [[ ! -s $tmp/hand/xend-argv ]]; then
     pid=$(qemu_pid_of xb-xm)
-    mapfile -d '' argv <"/proc/$pid/cmdline"
-    domid=$("$bin/xm" domid xb-xm)
+    cp "/proc/$pid/cmdline" "$tmp/hand/xend-argv"
+    "$bin/xm" domid xb-xm >"$tmp/hand/xend-domid"
   fi
   "$bin/xm" destroy xb-xm
-done
-
-# 1b. The same QEMU command by hand: xend's per-domain paths moved to a
-# private dir, -S dropped (xend starts QEMU stopped and sends cont).
-say "boot: the same QEMU by hand x $runs"
-hand=()
-for a in "${argv[@]}"; do
-  [[ $a == -S ]] && continue
-  a=${a//$tmp\/run\/domains\/$domid/$tmp/hand}
-  a=${a//$tmp\/log\/console\/guest-xb-xm.log/$tmp/hand/console.log}
-  hand+=("$a")
-done
-printf '%q ' "${hand[@]}" >"$tmp/hand/argv.txt"
-hand_times=()
-for i in $(seq "$runs"); do
+  echo "$t"
+}
+# xend's argv with its per-domain paths moved to a private dir and -S
+# dropped (xend starts QEMU stopped and sends cont).
+hand_argv() {
+  local a domid argv=()
+  mapfile -d '' argv <"$tmp/hand/xend-argv"
+  domid=$(cat "$tmp/hand/xend-domid")
+  hand=()
+  for a in "${argv[@]}"; do
+    [[ $a == -S ]] && continue
+    a=${a//$tmp\/run\/domains\/$domid/$tmp/hand}
+    a=${a//$tmp\/log\/console\/guest-xb-xm.log/$tmp/hand/console.log}
+    hand+=("$a")
+  done
+  printf '%q ' "${hand[@]}" >"$tmp/hand/argv.txt"
+}
+boot_hand() {
+  local t0 t
   rm -f "$tmp/hand/"*.sock "$tmp/hand/console.log"
   t0=$(timing now)
   "${hand[@]}" >"$tmp/hand/qemu.log" 2>&1 &
   hand_pid=$!
   t=$(timing wait-marker "$tmp/hand/console.log" "XENIA-GUEST-READY xb-xm" 120 "$t0") || {
-    say "hand run $i: no marker; QEMU said: $(tail -3 "$tmp/hand/qemu.log")"
+    say "hand: no marker; QEMU said: $(tail -3 "$tmp/hand/qemu.log")"
+    kill -9 "$hand_pid" 2>/dev/null
     exit 1
   }
-  hand_times+=("$t")
   kill -9 "$hand_pid"
   wait "$hand_pid" 2>/dev/null || true
   hand_pid=
-done
+  echo "$t"
+}
+boot_virsh() {
+  local t0 t
+  rm -f "$tmp/virsh/console.log"
+  t0=$(timing now)
+  virsh -c qemu:///system create "$tmp/virsh/xb-virsh.xml" >/dev/null
+  t=$(timing wait-marker "$tmp/virsh/console.log" "XENIA-GUEST-READY xb-virsh" 120 "$t0") || {
+    virsh -c qemu:///system destroy xb-virsh >/dev/null 2>&1 || true
+    return 1
+  }
+  virsh -c qemu:///system destroy xb-virsh >/dev/null
+  echo "$t"
+}
 
-# 1c. virsh create of the equivalent libvirt domain.
-virsh_times=()
 virsh_note=
 if [[ ${SKIP_VIRSH:-} != 1 ]]; then
   if ! command -v virsh >/dev/null || ! command -v libvirtd >/dev/null; then
@@ -160,7 +167,6 @@ if [[ ${SKIP_VIRSH:-} != 1 ]]; then
     virsh -c qemu:///system version >/dev/null 2>&1 || virsh_note="libvirtd did not start"
   fi
   if [[ -z $virsh_note ]]; then
-    say "boot: virsh create x $runs"
     cp "$guest/vmlinuz" "$guest/initrd.gz" "$tmp/virsh/"
     chmod 0644 "$tmp/virsh/"*
     chmod 0777 "$tmp/virsh"
@@ -186,26 +192,29 @@ if [[ ${SKIP_VIRSH:-} != 1 ]]; then
     </console>
     <memballoon model='virtio'/>
     <panic model='isa'/>
-    <graphics type='none'/>
   </devices>
 </domain>
 EOF
-    for i in $(seq "$runs"); do
-      rm -f "$tmp/virsh/console.log"
-      t0=$(timing now)
-      virsh -c qemu:///system create "$tmp/virsh/xb-virsh.xml" >/dev/null
-      t=$(timing wait-marker "$tmp/virsh/console.log" "XENIA-GUEST-READY xb-virsh" 120 "$t0") || {
-        virsh_note="virsh run $i: no ready marker"
-        virsh -c qemu:///system destroy xb-virsh >/dev/null 2>&1 || true
-        break
-      }
-      virsh_times+=("$t")
-      virsh -c qemu:///system destroy xb-virsh >/dev/null
-    done
   fi
 else
   virsh_note="skipped (SKIP_VIRSH=1)"
 fi
+
+xm_times=() hand_times=() virsh_times=() hand=()
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+for i in $(seq "$runs"); do
+  say "boot round $i/$runs"
+  xm_times+=("$(boot_xm)")
+  ((i > 1)) || hand_argv
+  hand_times+=("$(boot_hand)")
+  if [[ -z $virsh_note ]]; then
+    if t=$(boot_virsh); then
+      virsh_times+=("$t")
+    else
+      virsh_note="virsh run $i: no ready marker"
+    fi
+  fi
+done
 
 # 2 and 3. xm list latency and xend RSS, with no guest and with NDOMS.
 rss() { awk '/^VmRSS:/ {print $2}' "/proc/$xend_pid/status"; }
@@ -235,7 +244,7 @@ echo "| boot to ready marker, \`xm create\`, median of $runs | ${xm_med} s |"
 echo "| xend overhead (median difference) | $(awk -v a="$xm_med" -v b="$hand_med" 'BEGIN {printf "%.3f s", a - b}') |"
 if ((${#virsh_times[@]})); then
   v_med=$(med "${virsh_times[@]}")
-  echo "| boot to ready marker, \`virsh create\` (libvirt $(virsh -c qemu:///system version 2>/dev/null | awk '/libvirt library/ {print $NF}')), median of ${#virsh_times[@]} | ${v_med} s |"
+  echo "| boot to ready marker, \`virsh create\` (libvirt $(virsh -c qemu:///system version 2>/dev/null | awk '/Using library/ {print $NF}')), median of ${#virsh_times[@]} | ${v_med} s |"
   echo "| libvirt overhead (median difference) | $(awk -v a="$v_med" -v b="$hand_med" 'BEGIN {printf "%.3f s", a - b}') |"
 else
   echo "| \`virsh create\` | ${virsh_note:-not run} |"
@@ -249,4 +258,4 @@ if ((created > 0)); then
   echo "| xend RSS per domain | $(((rssn - rss0) / created)) KiB |"
 fi
 echo
-echo "Machine: $(nproc) CPUs, $(awk '/^MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), QEMU $(qemu-system-x86_64 --version | awk 'NR == 1 {print $4}'), TCG. The $created domains for xm list were created paused with 32 MiB."
+echo "Machine: load average $load_before at the start, $(nproc) CPUs, $(awk '/^MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), QEMU $(qemu-system-x86_64 --version | awk 'NR == 1 {print $4}'), TCG. The $created domains for xm list were created paused with 32 MiB."
