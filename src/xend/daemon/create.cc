@@ -365,6 +365,13 @@ Expected<int, RpcError> Daemon::startDomain(Domain& d, bool paused,
   saveRecord(d);
   d.domid.reset();
 
+  // QEMU gave the guest maxmem; the balloon takes it down to `memory`
+  // (the guest's driver follows as soon as it loads).
+  if (d.rec.memoryMiB < d.cfg.maxmem) {
+    if (auto r = vmp->balloon(d.rec.memoryMiB); !r) {
+      return rpcError(kEIO, "Cannot set the memory balloon: " + r.error());
+    }
+  }
   if (!paused) {
     if (auto r = vmp->cont(); !r) {
       return rpcError(kEIO, "Cannot start the guest's CPUs: " + r.error());

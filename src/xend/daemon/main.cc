@@ -179,6 +179,7 @@ int main(int argc, char** argv) {
   fs::create_directories(fs::path(opts.logfile).parent_path(), ec);
   xenia::log::init(spdlogLevel(opts.loglevel), opts.logfile);
   auto log = xenia::log::get("xend");
+  log->flush_on(spdlog::level::trace);  // host.log and tests read the file
   if (foreground) {
     log->sinks().push_back(std::make_shared<spdlog::sinks::stderr_sink_mt>());
   }

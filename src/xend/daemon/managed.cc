@@ -87,11 +87,12 @@ Result Daemon::mNew(const Json& p) {
   if (!cfg) {
     return unexpected(cfg.error());
   }
-  // xm new on an existing halted managed domain of that name/uuid replaces
-  // its configuration, as xend's domain_new did.
+  // xm new of a managed domain's own UUID (a config with uuid=) replaces
+  // its configuration; the same name with another UUID is refused, as
+  // xend's _checkName did.
   Domain* existing = nullptr;
   for (auto& [k, d] : domains_) {
-    if (d->managed && (d->cfg.uuid == cfg->uuid || d->cfg.name == cfg->name)) {
+    if (d->managed && d->cfg.uuid == cfg->uuid) {
       existing = d.get();
     }
   }
@@ -104,9 +105,6 @@ Result Daemon::mNew(const Json& p) {
   }
   Domain* d = existing;
   if (d) {
-    if (d->cfg.uuid != cfg->uuid) {
-      removeManaged(d->cfg);
-    }
     d->cfg = std::move(*cfg);
   } else {
     d = &addDomain(std::move(*cfg), true);
@@ -228,6 +226,7 @@ Result Daemon::mSuspend(const Json& p) {
     return rpcError(kEINVAL, fmt::format("Domain '{}' is not managed.", dom.cfg.name));
   }
   std::string dir = managedDir(dom.cfg);
+  dom.cfg.memory = dom.rec.memoryMiB;  // the balloon target is restored too
   if (auto r = persistManaged(dom); !r) {
     return unexpected(r.error());
   }

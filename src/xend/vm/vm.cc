@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "common/log.h"
 #include "qemu/qmp/calls.h"
 #include "xend/vm/proc_stat.h"
 #include "xend/vm/spawn.h"
@@ -22,6 +23,9 @@ Vm::Vm(EventLoop& loop, VmPaths paths, VmCallbacks cb)
 
 Vm::~Vm() {
   *alive_ = false;
+  if (resetTimer_) {
+    loop_.cancelTimer(resetTimer_);
+  }
   console_.reset();
   if (qmp_) {
     if (loop_.watching(qmp_->fd())) {
@@ -130,6 +134,8 @@ Expected<std::unique_ptr<Vm>, std::string> Vm::attach(EventLoop& loop, pid_t pid
   Transition t = stateFromStatus(status->status);
   vm->state_ = t.next;
   vm->pendingExit_ = t.exit;
+  // An xend that died within a reset window (see reset()) left reboot=reset.
+  (void)vm->simple(qmp::Command("set-action", {{"reboot", "shutdown"}}));
   if (auto r = vm->startConsole(); !r) {
     return unexpected(r.error());
   }
@@ -183,6 +189,7 @@ Expected<Ok, std::string> Vm::startConsole() {
 }
 
 void Vm::onQmpEvent(const qmp::Event& e) {
+  log::get("xend")->debug("QEMU {} event {} {}", pid_, e.name, e.data.dump());
   Transition t = applyEvent(state_, e.name, e.data);
   if (t.next != state_ || t.exit) {
     setState(t.next, t.exit);

@@ -48,6 +48,8 @@ class Vm {
  public:
   using Ms = std::chrono::milliseconds;
   static constexpr Ms kQmpTimeout{5000};
+  // How long after reset() guest resets are plain resets (see reset()).
+  static constexpr Ms kResetWindow{5000};
 
   // Starts QEMU (argv must contain -S), connects QMP and the console.
   // On failure nothing is left running; the error quotes QEMU's log tail.
@@ -135,6 +137,7 @@ class Vm {
   std::unique_ptr<qmp::Client> qmp_;
   std::unique_ptr<ConsoleMux> console_;
   std::vector<VcpuThread> vcpus_;
+  EventLoop::TimerId resetTimer_ = 0;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 

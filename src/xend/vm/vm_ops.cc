@@ -57,7 +57,29 @@ Expected<Ok, std::string> Vm::stop() {
 }
 
 Expected<Ok, std::string> Vm::powerdown() { return simple(qmp::cmd::systemPowerdown()); }
-Expected<Ok, std::string> Vm::reset() { return simple(qmp::cmd::systemReset()); }
+Expected<Ok, std::string> Vm::reset() {
+  // With -action reboot=shutdown QEMU turns every reset request into a
+  // shutdown, ours too (it decides when the request is made). And SeaBIOS
+  // answers a warm reset with a hard reset of its own a moment later. So a
+  // reset xend asks for runs with reboot=reset, kept for a few seconds;
+  // then guest reboots are reported again.
+  if (auto r = simple(qmp::Command("set-action", {{"reboot", "reset"}})); !r) {
+    return r;
+  }
+  auto r = simple(qmp::cmd::systemReset());
+  if (resetTimer_) {
+    loop_.cancelTimer(resetTimer_);
+  }
+  std::weak_ptr<bool> alive = alive_;
+  resetTimer_ = loop_.addTimer(kResetWindow, [this, alive] {
+    if (auto a = alive.lock(); a && *a) {
+      resetTimer_ = 0;
+      (void)simple(qmp::Command("set-action", {{"reboot", "shutdown"}}));
+    }
+  });
+  return r;
+}
+
 Expected<Ok, std::string> Vm::wakeup() { return simple(qmp::Command("system_wakeup")); }
 Expected<Ok, std::string> Vm::injectNmi() { return simple(qmp::cmd::injectNmi()); }
 
