@@ -228,8 +228,10 @@ wait_console_marker() {
   done
 }
 xe_wait_ready() {
-  wait_console_marker "$1" "XENIA-GUEST-READY $1 boot=" "${2:-$XE_READY_TIMEOUT}" "${3:-0}" ||
+  wait_console_marker "$1" "XENIA-GUEST-READY $1 boot=" "${2:-$XE_READY_TIMEOUT}" "${3:-0}" || {
+    xm list >&2 || true
     fail "$1 never became ready"
+  }
 }
 # The boot id in the last ready marker of NAME's console log ("" if none):
 # the guest prints a new one each boot, whether QEMU appends to the log or
