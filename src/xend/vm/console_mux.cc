@@ -1,6 +1,8 @@
 // Console multiplexer: one QEMU connection fanned out to many viewers.
 #include "xend/vm/console_mux.h"
 
+#include <vector>
+
 #include <fcntl.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
@@ -198,6 +200,29 @@ void ConsoleMux::onListen() {
 void ConsoleMux::dropViewer(int fd) {
   loop_.remove(fd);
   viewers_.erase(fd);
+}
+
+void ConsoleMux::drain() {
+  // Reads here rather than through onQemu(), whose EOF path drops the viewers
+  // together with the output still queued for them.
+  char buf[16384];
+  for (int i = 0; qemu_ && i < 64; ++i) {
+    ssize_t n = ::recv(qemu_.get(), buf, sizeof buf, MSG_DONTWAIT);
+    if (n <= 0) {
+      break;
+    }
+    for (auto& [fd, v] : viewers_) {
+      size_t room = kMaxQueued > v.out.size() ? kMaxQueued - v.out.size() : 0;
+      v.out.append(buf, std::min(room, static_cast<size_t>(n)));
+    }
+  }
+  std::vector<int> fds;
+  for (auto& [fd, v] : viewers_) {
+    fds.push_back(fd);
+  }
+  for (int fd : fds) {
+    onViewer(fd, EPOLLOUT);
+  }
 }
 
 void ConsoleMux::onViewer(int fd, uint32_t events) {

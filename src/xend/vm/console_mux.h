@@ -37,6 +37,11 @@ class ConsoleMux {
   size_t viewers() const { return viewers_.size(); }
   bool connected() const { return static_cast<bool>(qemu_); }
 
+  // QEMU has exited: pass on whatever it wrote that is still in the socket
+  // and give each viewer what it will take right now, so the last lines a
+  // dying guest printed (its panic message) are not lost before EOF.
+  void drain();
+
  private:
   struct Viewer {
     UniqueFd fd;

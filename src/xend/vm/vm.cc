@@ -221,6 +221,9 @@ void Vm::onPidfd() {
   exited_ = true;
   int status = reapPidfd(pidfd_.get());
   loop_.remove(pidfd_.get());
+  if (console_) {
+    console_->drain();
+  }
   console_.reset();
   beforeExit_ = state_;
   Transition t = applyProcessExit(state_);
