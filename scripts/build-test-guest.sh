@@ -27,7 +27,10 @@ debs=$out/deb
 mkdir -p "$debs"
 chmod 0777 "$debs"
 if ! ls "$debs"/linux-image-*-cloud-amd64_*.deb >/dev/null 2>&1; then
-  (cd "$debs" && rm -f ./*.deb && apt-get download -q linux-image-cloud-amd64 >/dev/null 2>&1)
+  # Package lists may be missing or stale on a machine that had nothing to
+  # install: update them once when the download fails.
+  (cd "$debs" && rm -f ./*.deb && apt-get download -q linux-image-cloud-amd64 >/dev/null 2>&1) ||
+    { apt-get update -qq && (cd "$debs" && apt-get download -q linux-image-cloud-amd64 >/dev/null 2>&1); }
   meta=$(ls "$debs"/linux-image-cloud-amd64_*.deb)
   abi=$(dpkg-deb -f "$meta" Depends | sed -E 's/^(linux-image-[^ ,]+).*/\1/')
   (cd "$debs" && apt-get download -q "$abi" >/dev/null 2>&1)
