@@ -4,8 +4,9 @@
 # (guest/init, helpers from guest/bin) loads the virtio and pvpanic modules,
 # prints a ready marker and serves a shell on the consoles.
 # Output: OUTDIR/vmlinuz and OUTDIR/initrd.gz (default: build/guest). Cached:
-# does nothing when both exist and are newer than every file under guest/;
-# the kernel package is kept in OUTDIR/deb so a changed /init needs no download.
+# does nothing when both exist and are newer than guest/init, guest/bin/* and
+# this script; the kernel package is kept in OUTDIR/deb so a changed /init
+# needs no download.
 #
 #   scripts/build-test-guest.sh [OUTDIR]
 set -euo pipefail
@@ -14,7 +15,7 @@ out=${1:-$top/build/guest}
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 if [[ -s $out/vmlinuz && -s $out/initrd.gz ]] &&
-  [[ -z $(find "$top/guest" -newer "$out/initrd.gz" -print -quit) ]]; then
+  [[ -z $(find "$top/guest/init" "$top/guest/bin" "$0" -newer "$out/initrd.gz" -print -quit) ]]; then
   exit 0
 fi
 work=$(mktemp -d /tmp/xenia-guest.XXXXXX)
