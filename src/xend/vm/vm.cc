@@ -150,22 +150,41 @@ Expected<Ok, std::string> Vm::connectQmp(Ms timeout) {
   qmp::ClientHandlers h;
   h.onEvent = [this](const qmp::Event& e) { onQmpEvent(e); };
   h.onClosed = [this](const qmp::Error&) { onQmpClosed(); };
+  auto exitedAtStart = [&]() -> Expected<Ok, std::string> {
+    std::string tail = logTail();
+    return unexpected(tail.empty() ? std::string("QEMU exited at start.")
+                                   : fmt::format("QEMU exited at start: {}", tail));
+  };
+  // Connect first, retrying while QEMU has not created the socket yet, and
+  // noticing a QEMU that dies meanwhile. Only then negotiate, once, with the
+  // whole remaining time: a connection given up halfway would leave QEMU
+  // with a queued reply that it then sends to the next connection.
+  UniqueFd fd;
   for (;;) {
-    // Short attempts so that a QEMU that dies at start is noticed at once.
-    auto c = qmp::Client::connect(paths_.qmpSocket, Ms(250), h);
+    auto c = qmp::connectUnixSocket(paths_.qmpSocket);
     if (c) {
-      qmp_ = std::move(*c);
+      fd = std::move(*c);
       break;
     }
     if (waitPidfd(pidfd_.get(), 0)) {
-      std::string tail = logTail();
-      return unexpected(tail.empty() ? std::string("QEMU exited at start.")
-                                     : fmt::format("QEMU exited at start: {}", tail));
+      return exitedAtStart();
     }
     if (Clock::now() >= deadline) {
       return unexpected(fmt::format("QEMU did not open its QMP socket {}: {}", paths_.qmpSocket,
                                     c.error().message()));
     }
+    ::usleep(20000);
+  }
+  qmp_ = qmp::Client::adopt(std::move(fd), h);
+  auto left = std::chrono::duration_cast<Ms>(deadline - Clock::now());
+  if (auto r = qmp_->waitReady(std::max(left, Ms(1000))); !r) {
+    qmp_.reset();
+    // Usually QEMU closed the monitor because it is exiting over a bad
+    // argument: give it a moment, then report its own words.
+    if (waitPidfd(pidfd_.get(), 3000)) {
+      return exitedAtStart();
+    }
+    return unexpected("QEMU's monitor did not answer: " + r.error().message());
   }
   qmp::Client* client = qmp_.get();
   loop_.add(client->fd(), EPOLLIN, [this, client](uint32_t) {

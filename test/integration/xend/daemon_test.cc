@@ -352,5 +352,81 @@ TEST_F(XendDaemonTest, KilledXendReattachesItsGuests) {
   EXPECT_TRUE(processesMentioning(dir_ + "/", kQemu).empty());
 }
 
+TEST_F(XendDaemonTest, ManagedDomainSuspendsResumesAndOutlivesXendStop) {
+  config::DomainConfig c = guestConfig("xdt-man");
+  c.uuid = "11111111-2222-3333-4444-555555555555";
+  c.onXendStop = config::XendStopAction::kSuspend;
+  ASSERT_TRUE(call("domain.new", Json{{"config", config::domainToJson(c)}}));
+  std::string stateDir = dir_ + "/state/domains/" + c.uuid;
+  EXPECT_TRUE(fs::exists(stateDir + "/config.json"));
+  EXPECT_EQ(info("xdt-man")["status"], 0);
+  EXPECT_TRUE(info("xdt-man")["domid"].is_null());
+
+  ASSERT_TRUE(call("domain.start", Json{{"dom", "xdt-man"}}));
+  ASSERT_TRUE(waitFor([&] { return consoleHas("xdt-man", "XENIA-GUEST-READY xdt-man"); }, 180s));
+  auto readyLines = [&] {
+    std::string log = slurp(dir_ + "/log/console/guest-xdt-man.log");
+    size_t n = 0;
+    for (size_t pos = 0; (pos = log.find("XENIA-GUEST-READY", pos)) != std::string::npos; ++pos) {
+      ++n;
+    }
+    return n;
+  };
+  size_t boots = readyLines();
+
+  // Saved to disk and restored where it was: no new boot.
+  ASSERT_TRUE(call("domain.suspend", Json{{"dom", "xdt-man"}}));
+  Json row = info("xdt-man");
+  EXPECT_EQ(row["status"], 3);
+  EXPECT_TRUE(row["domid"].is_null());
+  EXPECT_TRUE(fs::exists(stateDir + "/checkpoint.chk"));
+  EXPECT_TRUE(processesMentioning(dir_ + "/", kQemu).empty());
+  auto start = call("domain.start", Json{{"dom", "xdt-man"}});
+  ASSERT_FALSE(start);  // a suspended domain is resumed, not started
+  auto resumed = call("domain.resume", Json{{"dom", "xdt-man"}});
+  ASSERT_TRUE(resumed) << resumed.error().message;
+  EXPECT_EQ(info("xdt-man")["status"], 2);
+  EXPECT_FALSE(fs::exists(stateDir + "/checkpoint.chk"));
+  EXPECT_TRUE(consoleRoundTrip("xdt-man", "echo XE-$((50-8))", "XE-42"));
+  EXPECT_EQ(readyLines(), boots);
+
+  // An unmanaged guest too; then xend stops with SIGTERM: on_xend_stop
+  // suspends the managed one, the other keeps running.
+  ASSERT_GT(create(guestConfig("xdt-plain")), 0);
+  pid_t pid = xend_->pid();
+  ::kill(pid, SIGTERM);
+  int status = 0;
+  ASSERT_TRUE(xend_->wait(120s, &status));
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+  EXPECT_TRUE(fs::exists(stateDir + "/checkpoint.chk"));
+  auto qemus = processesMentioning(dir_ + "/", kQemu);
+  ASSERT_EQ(qemus.size(), 1u);
+  EXPECT_NE(slurp("/proc/" + std::to_string(qemus[0]) + "/cmdline").find("guest=xdt-plain,"),
+            std::string::npos);
+
+  // The auto dir: an xm config started when xend starts.
+  std::ofstream(dir_ + "/auto/10-xdt-auto.cfg")
+      << "name = \"xdt-auto\"\nkernel = \"" << guest_ << "/vmlinuz\"\nramdisk = \"" << guest_
+      << "/initrd.gz\"\nmemory = 128\nextra = \"console=hvc0 xenia.name=xdt-auto\"\n"
+      << "xenia_autostart_delay = 1\n";
+  startXend();
+  EXPECT_EQ(info("xdt-man")["status"], 3);
+  EXPECT_EQ(info("xdt-plain")["status"], 2);
+  ASSERT_TRUE(waitFor([&] { return info("xdt-auto")["status"] == 2; }, 60s));
+  resumed = call("domain.resume", Json{{"dom", "xdt-man"}});
+  ASSERT_TRUE(resumed) << resumed.error().code << " " << resumed.error().message
+                       << slurp(dir_ + "/log/xend.stderr");
+  EXPECT_TRUE(consoleRoundTrip("xdt-man", "echo XE-$((40+2))", "XE-42"));
+  EXPECT_EQ(readyLines(), boots);
+
+  for (const char* d : {"xdt-man", "xdt-plain", "xdt-auto"}) {
+    EXPECT_TRUE(call("domain.destroy", Json{{"dom", d}})) << d;
+  }
+  EXPECT_EQ(info("xdt-man")["status"], 0);
+  ASSERT_TRUE(call("domain.delete", Json{{"dom", "xdt-man"}}));
+  EXPECT_FALSE(fs::exists(stateDir));
+  EXPECT_TRUE(processesMentioning(dir_ + "/", kQemu).empty());
+}
+
 }  // namespace
 }  // namespace xenia::xend
