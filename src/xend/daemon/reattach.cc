@@ -29,6 +29,13 @@ void Daemon::reattachAll() {
   for (const auto& dir : dirs) {
     reattach(dir);
   }
+  std::vector<int> running;
+  for (const auto& [k, d] : domains_) {
+    if (d->domid) {
+      running.push_back(*d->domid);
+    }
+  }
+  removeStaleCgroups(cgroupRoot_, cgroupParent_, running);
   writeDom0Nodes();
 }
 

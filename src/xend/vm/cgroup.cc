@@ -8,7 +8,9 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
+#include <vector>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -125,13 +127,49 @@ Expected<Ok, std::string> DomainCgroup::apply(int weight, int cap) const {
   return writeValue(path_ + "/cpu.max", v2Max(cap));
 }
 
+namespace {
+
+// The kernel takes a group offline asynchronously: rmdir right after its
+// last task exited (or right after a child group went) may say EBUSY.
+void rmdirPatiently(const std::string& path) {
+  for (int i = 0; i < 50; ++i) {
+    if (::rmdir(path.c_str()) == 0 || errno != EBUSY) {
+      return;
+    }
+    ::usleep(10000);
+  }
+}
+
+}  // namespace
+
 void DomainCgroup::remove() const {
   if (!path_.empty()) {
-    ::rmdir(path_.c_str());
-    // The parent goes with its last domain (fails harmlessly otherwise), so
-    // private parents of test instances do not pile up.
-    std::string parent = path_.substr(0, path_.rfind('/'));
-    ::rmdir(parent.c_str());
+    rmdirPatiently(path_);
+    // The parent goes with its last domain (ENOTEMPTY otherwise), so private
+    // parents of test instances do not pile up.
+    rmdirPatiently(path_.substr(0, path_.rfind('/')));
+  }
+}
+
+void removeStaleCgroups(const CgroupRoot& root, const std::string& parent,
+                        const std::vector<int>& keep) {
+  if (root.version == CgroupVersion::kNone) {
+    return;
+  }
+  std::string dir = root.path + "/" + parent;
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {
+    std::string name = e.path().filename().string();
+    if (!e.is_directory() || name.empty() ||
+        name.find_first_not_of("0123456789") != std::string::npos) {
+      continue;
+    }
+    if (std::find(keep.begin(), keep.end(), std::stoi(name)) == keep.end()) {
+      rmdirPatiently(e.path().string());
+    }
+  }
+  if (keep.empty()) {
+    rmdirPatiently(dir);
   }
 }
 

@@ -8,6 +8,7 @@
 
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "common/expected.h"
 
@@ -56,5 +57,11 @@ class DomainCgroup {
   CgroupRoot root_;
   std::string path_;
 };
+
+// Removes <root>/<parent>/<domid> groups left by domains that are gone
+// (xend was killed, QEMU died meanwhile) except `keep`, and the parent when
+// nothing is kept. Groups with live tasks stay (the kernel refuses).
+void removeStaleCgroups(const CgroupRoot& root, const std::string& parent,
+                        const std::vector<int>& keep);
 
 }  // namespace xenia::xend

@@ -98,7 +98,15 @@ class XendDaemonTest : public ::testing::Test {
     if (dir_.empty()) {
       return;
     }
-    xend_.reset();  // SIGKILL: guests stay, so stop them here
+    // Destroy what is left through xend (cgroups, XenStore), then kill.
+    if (auto all = call("domain.list")) {
+      for (const auto& d : (*all)["domains"]) {
+        if (!d["domid"].is_null() && d["domid"] != 0) {
+          (void)call("domain.destroy", Json{{"dom", d["uuid"]}});
+        }
+      }
+    }
+    xend_.reset();  // SIGKILL: guests would stay, so stop any left here
     for (pid_t p : processesMentioning(dir_ + "/", kQemu)) {
       ::kill(p, SIGKILL);
     }
