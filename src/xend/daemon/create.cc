@@ -380,6 +380,7 @@ Expected<int, RpcError> Daemon::startDomain(Domain& d, bool paused,
   undo.dismiss();
   d.domid = id;
   d.vm = std::move(vmHolder);
+  writeDom0Nodes();  // Domain-0's share shrank
   event(fmt::format("Domain {} ({}) started as domain {} with {} (QEMU pid {}).", d.cfg.name,
                     d.cfg.uuid, id, accel_, d.rec.pid));
   return id;

@@ -81,6 +81,10 @@ void Daemon::reattach(const std::string& dir) {
   auto vm = Vm::attach(loop_, rec->pid, rec->pidStartTicks, paths, vmCallbacks(d->key));
   if (!vm) {
     event(fmt::format("Domain {} ({}): {} Cleaning up.", cfg->name, rec->domid, vm.error()));
+    // A QEMU that is still there but cannot be driven goes too, as on destroy.
+    if (processMatches(rec->pid, rec->pidStartTicks)) {
+      ::kill(rec->pid, SIGKILL);
+    }
     removeXsNodes(*cfg, rec->domid);
     if (cgroupRoot_.version != CgroupVersion::kNone) {
       if (auto g = DomainCgroup::create(cgroupRoot_, cgroupParent_, rec->domid)) {
