@@ -1,7 +1,8 @@
 // Creating a domain (docs/design/xend.md "Creating a domain"): validation,
-// domid allocation, XenStore INTRODUCE plus one transaction of nodes, host
-// facts and the pure argv, QEMU spawn with QMP and console, cgroup, vm.json,
-// cont. Every failure undoes the steps already done, in reverse.
+// domid allocation and host facts (host_facts.cc), XenStore INTRODUCE plus
+// one transaction of nodes, the pure argv, QEMU spawn with QMP and console,
+// cgroup, vm.json, balloon, cont. Every failure undoes the steps already
+// done, in reverse.
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -28,24 +29,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr int kMaxDomid = 32752;  // DOMID_FIRST_RESERVED
-
 double nowEpoch() {
   using namespace std::chrono;
   return duration<double>(system_clock::now().time_since_epoch()).count();
-}
-
-std::string rtcDate(int64_t offset, bool localtime) {
-  std::time_t t = std::time(nullptr) + offset;
-  std::tm tm{};
-  if (localtime) {
-    ::localtime_r(&t, &tm);
-  } else {
-    ::gmtime_r(&t, &tm);
-  }
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-  return buf;
 }
 
 // Undo actions, run in reverse unless dismissed.
@@ -67,11 +53,6 @@ class Undo {
 };
 
 }  // namespace
-
-std::string Daemon::xsGuestSocket(int domid) const {
-  return fs::path(xsSocket_).parent_path().string() + "/domain/" + std::to_string(domid) +
-         "/socket";
-}
 
 Expected<config::DomainConfig, RpcError> Daemon::parseConfig(const Json& j) {
   if (!j.is_object()) {
@@ -116,73 +97,6 @@ Expected<Ok, RpcError> Daemon::checkFits(const config::DomainConfig& cfg, const 
     }
   }
   return Ok{};
-}
-
-Expected<int, RpcError> Daemon::allocateDomid() {
-  std::string file = opts_.statePath + "/next-domid";
-  int next = 1;
-  if (auto t = readSmallFile(file, 64)) {
-    try {
-      next = std::stoi(*t);
-    } catch (...) {
-      next = 1;
-    }
-  }
-  if (next < 1 || next >= kMaxDomid) {
-    next = 1;
-  }
-  for (int tries = 0; tries < kMaxDomid; ++tries, next = next + 1 >= kMaxDomid ? 1 : next + 1) {
-    bool used = fs::exists(opts_.runPath + "/domains/" + std::to_string(next));
-    for (const auto& [k, d] : domains_) {
-      used = used || d->domid == next;
-    }
-    if (used) {
-      continue;
-    }
-    int following = next + 1 >= kMaxDomid ? 1 : next + 1;
-    if (auto w = writeFileAtomic(file, std::to_string(following) + "\n"); !w) {
-      return rpcError(kEIO, w.error());
-    }
-    return next;
-  }
-  return rpcError(kEBUSY, "No free domain id.");
-}
-
-Expected<qemu::HostFacts, RpcError> Daemon::hostFacts(const Domain& d, int domid,
-                                                      const std::string& runDir) {
-  if (!capsOk_) {
-    return rpcError(kEIO, fmt::format("QEMU ({}) could not be probed: {}", opts_.qemuBinary,
-                                      capsError_));
-  }
-  qemu::HostFacts f = qemu::layoutHostFacts(runDir);
-  f.qemuBinary = opts_.qemuBinary;
-  f.accel = accel_ == "kvm" ? qemu::Accel::kKvm : qemu::Accel::kTcg;
-  f.caps = caps_;
-  f.xenstoreSocket = xsGuestSocket(domid);
-  f.console.kind = qemu::ChardevSpec::Kind::kUnixListen;
-  f.console.path = runDir + "/console.sock";
-  f.console.logFile = d.rec.consoleLog;
-  for (size_t i = 0; i < d.cfg.vifs.size(); ++i) {
-    qemu::TapFacts t;
-    t.ifname = d.cfg.vifs[i].vifname.empty() ? qemu::tapName(domid, static_cast<int>(i))
-                                             : d.cfg.vifs[i].vifname;
-    f.taps.push_back(t);
-  }
-  if (d.cfg.firmware == config::Firmware::kOvmf) {
-    f.firmware.ovmfCode = "/usr/share/OVMF/OVMF_CODE_4M.fd";
-    std::error_code ec;
-    fs::copy_file("/usr/share/OVMF/OVMF_VARS_4M.fd", f.firmware.ovmfVars,
-                  fs::copy_options::overwrite_existing, ec);
-    if (ec) {
-      return rpcError(kEIO, fmt::format("Cannot copy the OVMF variable store: {}.", ec.message()));
-    }
-  }
-  if (d.cfg.rtcTimeoffset != 0) {
-    f.rtcBase = rtcDate(d.cfg.rtcTimeoffset, d.cfg.localtime);
-  }
-  f.startPaused = true;
-  f.runAs = runAs_;
-  return f;
 }
 
 VmCallbacks Daemon::vmCallbacks(uint64_t key) {

@@ -211,8 +211,9 @@ Expected<Ok, std::string> Daemon::start() {
   loadManaged();
   reattachAll();
 
-  auto rpc = RpcServer::listen(loop_, opts_.runPath + "/xend.sock",
-                               [this](const std::string& m, const Json& p) { return handle(m, p); });
+  auto rpc = RpcServer::listen(
+      loop_, opts_.runPath + "/xend.sock",
+      [this](const std::string& m, const Json& p) { return handle(m, p); });
   if (!rpc) {
     return unexpected(rpc.error());
   }

@@ -115,7 +115,8 @@ TEST(RunState, HostCausesAreNotGuestExits) {
     EXPECT_EQ(t.next, RunState::kRunning) << reason;
     EXPECT_FALSE(t.exit) << reason;
   }
-  auto t = applyEvent(RunState::kRunning, "RESET", json{{"guest", false}, {"reason", "host-qmp-system-reset"}});
+  auto t = applyEvent(RunState::kRunning, "RESET",
+                      json{{"guest", false}, {"reason", "host-qmp-system-reset"}});
   EXPECT_EQ(t.next, RunState::kRunning);
   EXPECT_FALSE(t.exit);
 }
