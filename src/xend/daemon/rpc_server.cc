@@ -97,9 +97,10 @@ void RpcServer::serve(int fd) {
     Conn& c = *it->second;
     auto line = c.in.next();
     if (!line) {
-      if (c.in.overflowed()) {
+      if (c.in.overflowed() && !c.closing) {
         c.out += encodeError(nullptr, {kEINVAL, "Request line longer than 1 MiB."});
         c.closing = true;
+        flush(fd);
       }
       return;
     }
