@@ -9,40 +9,7 @@ namespace {
 
 constexpr int64_t kMaxCpu = 4095;
 
-std::string_view strip(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) {
-    s.remove_prefix(1);
-  }
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) {
-    s.remove_suffix(1);
-  }
-  return s;
-}
-
 }  // namespace
-
-std::optional<int64_t> pyInt(std::string_view s) {
-  s = strip(s);
-  bool neg = false;
-  if (!s.empty() && (s[0] == '+' || s[0] == '-')) {
-    neg = s[0] == '-';
-    s.remove_prefix(1);
-  }
-  if (s.empty()) {
-    return std::nullopt;
-  }
-  int64_t v = 0;
-  for (char c : s) {
-    if (c < '0' || c > '9') {
-      return std::nullopt;
-    }
-    if (v > (INT64_MAX - (c - '0')) / 10) {
-      return std::nullopt;
-    }
-    v = v * 10 + (c - '0');
-  }
-  return neg ? -v : v;
-}
 
 std::optional<int64_t> parseMemMiB(std::string_view s) {
   if (s.empty()) {

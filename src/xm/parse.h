@@ -9,11 +9,12 @@
 #include <vector>
 
 #include "common/expected.h"
+#include "config/lang/py_str.h"
 
 namespace xenia::xm {
 
-// Python int(str): optional surrounding whitespace and sign, decimal digits.
-std::optional<int64_t> pyInt(std::string_view s);
+// Python int(str) is config::pyInt (config/lang/py_str.h).
+using config::pyInt;
 
 // A memory size in MiB: plain numbers are MiB; a final b/k/m/g (either
 // case) gives the unit, converted with integer division as xm did ("2048k"

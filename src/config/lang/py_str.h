@@ -3,6 +3,8 @@
 // CPython 2.7 (xm and xend ran on it; their output is what users parse).
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -17,5 +19,9 @@ std::string pyFloatRepr(double v);
 // str(float): 12 significant digits ("%.12g"), exponent form when the
 // exponent is < -4 or >= 11; integral values get ".0".
 std::string pyFloatStr(double v);
+
+// int(str): optional surrounding whitespace and sign, decimal digits only;
+// nullopt for anything else or a value outside int64.
+std::optional<int64_t> pyInt(std::string_view s);
 
 }  // namespace xenia::config

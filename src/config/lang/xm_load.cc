@@ -4,48 +4,13 @@
 // variables, and only str/list/int/float results are settings.
 #include <cctype>
 
+#include "config/lang/py_str.h"
 #include "config/lang/xm_eval_impl.h"
 #include "config/lang/xm_lexer.h"
 
 namespace xenia::config {
 namespace xm {
 namespace {
-
-// Python's int() on a string: optional surrounding whitespace and sign,
-// decimal digits only.
-std::optional<int64_t> pyInt(std::string_view s) {
-  size_t b = 0;
-  size_t e = s.size();
-  while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) {
-    ++b;
-  }
-  while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) {
-    --e;
-  }
-  s = s.substr(b, e - b);
-  bool neg = false;
-  if (!s.empty() && (s[0] == '+' || s[0] == '-')) {
-    neg = s[0] == '-';
-    s.remove_prefix(1);
-  }
-  if (s.empty()) {
-    return std::nullopt;
-  }
-  uint64_t mag = 0;
-  for (char c : s) {
-    if (c < '0' || c > '9') {
-      return std::nullopt;
-    }
-    if (mag > (UINT64_MAX - (c - '0')) / 10) {
-      return std::nullopt;
-    }
-    mag = mag * 10 + (c - '0');
-  }
-  if (neg ? mag > (1ull << 63) : mag > static_cast<uint64_t>(INT64_MAX)) {
-    return std::nullopt;
-  }
-  return neg ? static_cast<int64_t>(0 - mag) : static_cast<int64_t>(mag);
-}
 
 std::string strip(std::string_view s) {
   size_t b = 0;
