@@ -8,7 +8,7 @@ pkgs=(
   build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev
   # libraries
   nlohmann-json3-dev libspdlog-dev libfmt-dev libcli11-dev
-  libgtest-dev libgmock-dev libbenchmark-dev libsqlite3-dev zlib1g-dev
+  libgtest-dev libgmock-dev libbenchmark-dev libsqlite3-dev zlib1g-dev liburing-dev
   # runtime: guests and their tools
   qemu-system-x86 qemu-utils busybox-static cpio iproute2
   # QEMU parts the argv translation uses: OVMF firmware, iSCSI/curl block
