@@ -50,9 +50,10 @@ done
 # Modules the guest needs (see ../shared/research/test-guest-notes.md), each
 # preceded by what its .modinfo `depends=` names, so insmod in file order works.
 # virtio_balloon: xm mem-set; pvpanic-mmio/-pci: panics reach QEMU (on_crash);
-# button + evdev: the ACPI power button (xm shutdown).
+# button + evdev: the ACPI power button (xm shutdown); ata_piix + sr_mod +
+# isofs: an HVM guest's IDE CD drive (xm cd-insert/cd-eject).
 wanted="virtio_pci virtio_net virtio_blk virtio_balloon virtio_console virtio_rng
-  pvpanic-mmio pvpanic-pci button evdev"
+  pvpanic-mmio pvpanic-pci button evdev ata_piix sr_mod isofs"
 declare -A done_mods=()
 : >"$root/lib/modules/order"
 modinfo_depends() {  # .modinfo is NUL-separated key=value strings
