@@ -1,0 +1,28 @@
+// Host network setup from a HostNetPlan (bridges, VLAN sub-interfaces,
+// uplinks, forwarding/proxy ARP, the NAT network with its masquerade table and
+// dnsmasq), dnsmasq stop, and removal of vif nftables tables no running
+// domain owns (after a crash or a kill -9 of xend).
+#pragma once
+
+#include <set>
+#include <string>
+#include <vector>
+
+#include "common/expected.h"
+#include "net/io/netlink.h"
+#include "net/plan/host_plan.h"
+
+namespace xenia::net {
+
+// Idempotent: existing bridges and links are reused, a stale dnsmasq of the
+// same run dir replaced. Returns notes for the log.
+Expected<std::vector<std::string>, std::string> setupHostNet(Netlink& nl, const HostNetPlan& plan,
+                                                             const std::string& runDir);
+// Stops the dnsmasq instances the plan started (pid files under runDir).
+void stopDnsmasq(const HostNetPlan& plan, const std::string& runDir);
+
+// Deletes every xenia_v<domid>_<devid> table whose domid is not in `running`;
+// returns the names removed.
+std::vector<std::string> removeStaleVifTables(const std::set<int>& running);
+
+}  // namespace xenia::net

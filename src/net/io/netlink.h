@@ -1,0 +1,26 @@
+// A NETLINK_ROUTE socket that sends one plan/rtnl.h request at a time and
+// waits for the kernel's acknowledgement (the errno becomes the error text).
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "common/expected.h"
+#include "common/unique_fd.h"
+#include "net/plan/rtnl.h"
+
+namespace xenia::net {
+
+class Netlink {
+ public:
+  static Expected<Netlink, std::string> open();
+  // Sends r and returns Ok or "<what>: <strerror>"; `errnoOut` gets the errno.
+  Expected<Ok, std::string> request(const NlRequest& r, int* errnoOut = nullptr);
+  uint32_t nextSeq() { return ++seq_; }
+
+ private:
+  UniqueFd fd_;
+  uint32_t seq_ = 0;
+};
+
+}  // namespace xenia::net
