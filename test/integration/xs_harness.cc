@@ -88,6 +88,10 @@ std::unique_ptr<Daemon> Daemon::start(const std::string& rundir,
   d->rundir_ = rundir;
   d->socket_ = rundir + "/socket";
   std::vector<std::string> argvStore = {xenstoredBinary(), "-N", "--rundir", rundir};
+  // ctest runs each server suite once per I/O backend (see CMakeLists.txt).
+  if (const char* io = std::getenv("XS_TEST_IO"); io && *io) {
+    argvStore.insert(argvStore.end(), {"--io", io});
+  }
   argvStore.insert(argvStore.end(), args.begin(), args.end());
   std::vector<char*> argv;
   for (auto& a : argvStore) {

@@ -35,8 +35,8 @@ std::string nul(std::initializer_list<std::string_view> parts);
 
 class Daemon {
  public:
-  // Starts build/bin/xenstored -N --rundir <rundir> <args...>, stderr to
-  // <rundir>/daemon.log, and waits until its socket accepts connections.
+  // Starts build/bin/xenstored -N --rundir <rundir> [--io $XS_TEST_IO] <args...>,
+  // stderr to <rundir>/daemon.log, and waits until its socket accepts connections.
   static std::unique_ptr<Daemon> start(const std::string& rundir,
                                        const std::vector<std::string>& args = {});
   ~Daemon();  // SIGTERM, then SIGKILL if it does not stop

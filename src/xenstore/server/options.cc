@@ -85,6 +85,9 @@ Expected<ServerOptions, OptionsExit> parseOptions(int argc, const char* const* a
                  "Compact the --persist journal once it exceeds this many bytes.");
   app.add_option("--max-output", o.maxOutputBytes,
                  "Close a connection whose unread output exceeds this many bytes.");
+  std::string io = "auto";
+  app.add_option("--io", io, "I/O backend: auto (io_uring if available), epoll or io_uring.")
+      ->check(CLI::IsMember({"auto", "epoll", "io_uring"}));
 
   try {
     app.parse(argc, argv);
@@ -104,6 +107,7 @@ Expected<ServerOptions, OptionsExit> parseOptions(int argc, const char* const* a
       return unexpected(OptionsExit{msg + "\n", 1});
     }
   }
+  o.io = io == "epoll" ? IoBackend::Epoll : io == "io_uring" ? IoBackend::IoUring : IoBackend::Auto;
   if (o.maxOutputBytes < 64 * 1024) {
     return unexpected(OptionsExit{"--max-output must be at least 65536 bytes.\n", 1});
   }

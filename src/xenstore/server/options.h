@@ -12,6 +12,10 @@
 
 namespace xenia::xs {
 
+// How the event loop talks to the kernel. Auto uses io_uring when the kernel
+// allows it (one syscall per request/reply round trip) and epoll otherwise.
+enum class IoBackend { Auto, Epoll, IoUring };
+
 struct ServerOptions {
   // Main (dom0) socket; guest sockets live under dirname(socketPath)/domain/.
   std::string socketPath;
@@ -22,6 +26,7 @@ struct ServerOptions {
   std::string persistDir;      // --persist; empty = in memory only
   std::string logFile;         // --log-file; empty = stderr
   bool verbose = false;        // -V
+  IoBackend io = IoBackend::Auto;  // --io
   EngineOptions engine;
   // A connection whose unsent output exceeds this is closed (watch events it
   // does not read). Replies are throttled well below it (kOutputSoftLimit).

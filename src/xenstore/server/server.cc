@@ -16,6 +16,7 @@
 #include "common/log.h"
 #include "xenstore/server/file_journal.h"
 #include "xenstore/server/server_conn.h"
+#include "xenstore/server/server_uring.h"
 #include "xenstore/server/unix_socket.h"
 
 namespace xenia::xs {
@@ -35,6 +36,9 @@ Server::Server(const ServerOptions& options)
     : options_(options), log_(xenia::log::get("xenstored")) {}
 
 Server::~Server() {
+  if (uring_) {
+    uring_->drain();
+  }
   for (auto& [id, c] : conns_) {
     c->fd.reset();
   }
@@ -85,6 +89,19 @@ Expected<Ok, std::string> Server::init() {
   ownSocket_ = true;
   ev.data.u64 = kTagMain;
   ::epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, listener_.get(), &ev);
+
+  if (options_.io != IoBackend::Epoll) {
+    // Probed here, before daemonizing, so a forced backend that cannot work
+    // fails the start; run() creates the ring it serves with in its own task.
+    std::string why;
+    useUring_ = Uring::create(why) != nullptr;
+    if (!useUring_ && options_.io == IoBackend::IoUring) {
+      return unexpected("Cannot use io_uring: " + why);
+    }
+    if (!useUring_) {
+      log_->info("io_uring unavailable ({}); serving with epoll.", why);
+    }
+  }
 
   if (!options_.traceFile.empty() && !trace_.open(options_.traceFile)) {
     return unexpected("Cannot open trace file " + options_.traceFile + ": " +
@@ -145,6 +162,13 @@ void Server::onWake() {
 }
 
 int Server::run() {
+  if (useUring_) {
+    return runUring();
+  }
+  return runEpoll();
+}
+
+int Server::runEpoll() {
   epoll_event events[kMaxEvents];
   while (!stop_.load()) {
     int n = ::epoll_wait(epoll_.get(), events, kMaxEvents, unblocked_.empty() ? -1 : 0);
@@ -162,44 +186,65 @@ int Server::run() {
         onConnEvent(tag, events[i].events);
       }
     }
-    // Guests whose replies were read since they hit the outstanding limit.
-    if (!unblocked_.empty()) {
-      std::vector<ConnId> ready;
-      ready.swap(unblocked_);
-      for (ConnId id : ready) {
-        if (Conn* c = find(id)) {
-          processBlocked(*c);
-        }
-      }
+    if (!finishIteration()) {
+      break;
     }
-    // Group commit: everything changed in this iteration becomes durable
-    // before any reply or event about it leaves the daemon.
-    if (journal_ && journal_->dirty()) {
-      if (auto ok = journal_->sync(); !ok) {
-        log_->critical("{} Stopping: replies cannot be acknowledged.", ok.error());
-        exitCode_ = 1;
-        break;
-      }
-    }
-    for (size_t i = 0; i < dirty_.size(); ++i) {
-      if (Conn* c = find(dirty_[i])) {
-        c->dirty = false;
-        flushConn(*c);
-      }
-    }
-    dirty_.clear();
-    runCloses();
-    graveyard_.clear();
-    if (journal_ && journal_->wantsCompaction()) {
-      if (auto ok = journal_->compact(*engine_); !ok) {
-        log_->critical("Journal compaction failed: {} Stopping.", ok.error());
-        exitCode_ = 1;
-        break;
-      }
-    }
-    trace_.flush();
   }
   return exitCode_;
+}
+
+int Server::pollEpoll(int timeoutMs) {
+  epoll_event events[kMaxEvents];
+  int n = ::epoll_wait(epoll_.get(), events, kMaxEvents, timeoutMs);
+  for (int i = 0; i < n; ++i) {
+    uint64_t tag = events[i].data.u64;
+    if (tag == kTagWake) {
+      onWake();
+    } else if (tag & kTagMask) {
+      onAccept(tag);
+    }
+  }
+  return n;
+}
+
+bool Server::finishIteration() {
+  // Guests whose replies were read since they hit the outstanding limit.
+  if (!unblocked_.empty()) {
+    std::vector<ConnId> ready;
+    ready.swap(unblocked_);
+    for (ConnId id : ready) {
+      if (Conn* c = find(id)) {
+        processBlocked(*c);
+      }
+    }
+  }
+  // Group commit: everything changed in this iteration becomes durable
+  // before any reply or event about it leaves the daemon.
+  if (journal_ && journal_->dirty()) {
+    if (auto ok = journal_->sync(); !ok) {
+      log_->critical("{} Stopping: replies cannot be acknowledged.", ok.error());
+      exitCode_ = 1;
+      return false;
+    }
+  }
+  for (size_t i = 0; i < dirty_.size(); ++i) {
+    if (Conn* c = find(dirty_[i])) {
+      c->dirty = false;
+      flushConn(*c);
+    }
+  }
+  dirty_.clear();
+  runCloses();
+  graveyard_.clear();
+  if (journal_ && journal_->wantsCompaction()) {
+    if (auto ok = journal_->compact(*engine_); !ok) {
+      log_->critical("Journal compaction failed: {} Stopping.", ok.error());
+      exitCode_ = 1;
+      return false;
+    }
+  }
+  trace_.flush();
+  return true;
 }
 
 void Server::onAccept(uint64_t tag) {
@@ -242,12 +287,14 @@ void Server::acceptOne(int listenFd, DomId domid, GuestListener* guest) {
     // Bounded by the outstanding quota; a large SET_QUOTA value just grows it.
     c->replyEnds.reserve(std::min<uint32_t>(engine_->quotasFor(domid).outstanding, 1024) + 1);
   }
-  epoll_event ev{};
-  ev.events = EPOLLIN;
-  ev.data.u64 = c->id;
-  if (::epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, c->fd.get(), &ev) != 0) {
-    engine_->disconnect(c->id);
-    return;
+  if (!uring_) {
+    epoll_event ev{};
+    ev.events = EPOLLIN;
+    ev.data.u64 = c->id;
+    if (::epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, c->fd.get(), &ev) != 0) {
+      engine_->disconnect(c->id);
+      return;
+    }
   }
   if (guest) {
     ++guest->conns;
@@ -256,7 +303,11 @@ void Server::acceptOne(int listenFd, DomId domid, GuestListener* guest) {
     trace_.note("CREATE connection conn" + std::to_string(c->id) + " d" + std::to_string(domid));
   }
   log_->debug("New connection {} for domain {}.", c->id, domid);
+  Conn& conn = *c;
   conns_.emplace(c->id, std::move(c));
+  if (uring_) {
+    uringArmRecv(conn);
+  }
 }
 
 void Server::domainIntroduced(DomId domid) {

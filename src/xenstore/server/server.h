@@ -1,8 +1,9 @@
-// xenstored's I/O half: a single-threaded epoll loop that accepts unix-socket
-// connections (the dom0 socket and one socket per introduced guest), frames
-// requests for the Engine and queues what the Engine delivers, with every
-// per-connection buffer bounded. With --persist, all changes of one loop
-// iteration are made durable (one fdatasync) before any reply is written.
+// xenstored's I/O half: a single-threaded event loop (io_uring, or epoll as
+// the fallback) that accepts unix-socket connections (the dom0 socket and one
+// socket per introduced guest), frames requests for the Engine and queues what
+// the Engine delivers, with every per-connection buffer bounded. With
+// --persist, all changes of one loop iteration are made durable (one
+// fdatasync) before any reply is written.
 #pragma once
 
 #include <atomic>
@@ -27,6 +28,7 @@ class logger;
 namespace xenia::xs {
 
 class FileJournal;
+struct Uring;
 
 class Server final : public Sink, public ServerHooks {
  public:
@@ -45,6 +47,8 @@ class Server final : public Sink, public ServerHooks {
 
   const std::string& socketPath() const { return options_.socketPath; }
   std::string guestSocketPath(DomId domid) const;
+  // The backend run() uses (or, before run(), intends to): "io_uring" or "epoll".
+  const char* ioBackendName() const { return useUring_ ? "io_uring" : "epoll"; }
 
   // Sink
   void deliver(ConnId conn, uint32_t type, uint32_t reqId, uint32_t txId,
@@ -56,6 +60,7 @@ class Server final : public Sink, public ServerHooks {
 
  private:
   struct Conn;
+  friend struct Uring;
   // One read() takes at most this much; with one partial message carried over
   // it bounds a connection's input buffer.
   static constexpr size_t kReadChunk = 64 * 1024;
@@ -73,6 +78,23 @@ class Server final : public Sink, public ServerHooks {
   void acceptOne(int listenFd, DomId domid, GuestListener* guest);
   void removeGuestListener(DomId domid);
   void onWake();
+  // One epoll_wait without blocking, dispatching listener and wake events.
+  int pollEpoll(int timeoutMs);
+  // After the events of one wait: resumes unblocked guests, makes the
+  // iteration's changes durable, then writes. False on a fatal error.
+  bool finishIteration();
+  int runEpoll();
+
+  // server_uring.cc: the io_uring backend
+  int runUring();
+  void uringHandle(uint64_t userData, int res, uint32_t flags);
+  void uringRecvDone(ConnId id, int res, uint32_t flags);
+  void uringSendDone(ConnId id, int res);
+  void uringArmRecv(Conn& c);
+  void uringArmSend(Conn& c, bool first);
+  void uringArmEpoll();
+  void uringRetire(std::unique_ptr<Conn> c);
+  void consumeInput(Conn& c, const char* data, size_t size);
 
   // server_io.cc: connections
   void onConnEvent(ConnId id, uint32_t events);
@@ -87,13 +109,18 @@ class Server final : public Sink, public ServerHooks {
   void closeConn(Conn& c);
   Conn* find(ConnId id);
   void markDirty(Conn& c);
+  void onPeerEof(Conn& c);
+  void sent(Conn& c, size_t n);
+  void afterOutput(Conn& c);
 
   ServerOptions options_;
   std::shared_ptr<spdlog::logger> log_;
   std::unique_ptr<Engine> engine_;
   std::unique_ptr<FileJournal> journal_;
   Trace trace_;
-  UniqueFd epoll_;
+  UniqueFd epoll_;    // every fd with epoll; only listeners and wake_ with io_uring
+  bool useUring_ = false;
+  std::unique_ptr<Uring> uring_;  // set while run() serves with io_uring
   UniqueFd wake_;     // eventfd written by requestStop/requestReopen
   UniqueFd spareFd_;  // released to accept-and-drop when out of descriptors
   UniqueFd listener_;

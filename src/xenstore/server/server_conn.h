@@ -25,6 +25,13 @@ struct Server::Conn {
   // Queued output; out[outOff..] is unsent.
   std::string out;
   size_t outOff = 0;
+  // io_uring: output handed to the kernel by a send still in flight, which
+  // must not move until it completes; sending[sendingOff..] is unsent.
+  // Swapped with out, so neither reallocates in steady state.
+  std::string sending;
+  size_t sendingOff = 0;
+  bool recvArmed = false;  // io_uring: a recv is in flight
+  bool sendArmed = false;  // io_uring: a send is in flight
   // Stream positions (bytes ever queued) where each unsent reply ends, to
   // count a guest's outstanding requests the way C xenstored does.
   uint64_t queuedTotal = 0;
@@ -39,7 +46,7 @@ struct Server::Conn {
   bool closing = false;       // listed in Server::closing_
   bool closed = false;        // engine disconnected, fd closed (in the graveyard)
 
-  size_t pending() const { return out.size() - outOff; }
+  size_t pending() const { return out.size() - outOff + sending.size() - sendingOff; }
   size_t outstanding() const { return replyEnds.size() - replyHead; }
 };
 

@@ -77,16 +77,12 @@ void Server::readConn(Conn& c) {
     if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
       return;
     }
-    if (n < 0 || c.pending() == 0) {
-      scheduleClose(c, n < 0 ? "read error" : "closed by peer");
+    if (n < 0) {
+      scheduleClose(c, "read error");
       runCloses();
       return;
     }
-    // Half-closed: deliver what is queued, then close (flushConn).
-    c.eof = true;
-    c.in.clear();
-    c.reading = false;
-    updateInterest(c);
+    onPeerEof(c);
     return;
   }
   size_t total = have + size_t(n);
@@ -99,6 +95,19 @@ void Server::readConn(Conn& c) {
     c.reading = false;
     updateInterest(c);
   }
+}
+
+void Server::onPeerEof(Conn& c) {
+  if (c.pending() == 0) {
+    scheduleClose(c, "closed by peer");
+    runCloses();
+    return;
+  }
+  // Half-closed: deliver what is queued, then close (afterOutput).
+  c.eof = true;
+  c.in.clear();
+  c.reading = false;
+  updateInterest(c);
 }
 
 size_t Server::processBuffer(Conn& c, const char* data, size_t size) {
@@ -181,6 +190,14 @@ void Server::flushConn(Conn& c) {
   if (c.closing || c.closed) {
     return;
   }
+  if (uring_) {
+    // The send completes later (uringSendDone), which calls afterOutput.
+    if (!c.sendArmed && c.pending() > 0) {
+      uringArmSend(c, true);
+    }
+    afterOutput(c);
+    return;
+  }
   if (c.pending() > 0) {
     ssize_t n = ::send(c.fd.get(), c.out.data() + c.outOff, c.pending(),
                        MSG_DONTWAIT | MSG_NOSIGNAL);
@@ -190,14 +207,7 @@ void Server::flushConn(Conn& c) {
     }
     if (n > 0) {
       c.outOff += size_t(n);
-      c.sentTotal += uint64_t(n);
-      while (c.replyHead < c.replyEnds.size() && c.replyEnds[c.replyHead] <= c.sentTotal) {
-        ++c.replyHead;
-      }
-      if (c.replyHead == c.replyEnds.size()) {
-        c.replyEnds.clear();
-        c.replyHead = 0;
-      }
+      sent(c, size_t(n));
     }
     if (c.outOff == c.out.size()) {
       c.out.clear();
@@ -210,6 +220,24 @@ void Server::flushConn(Conn& c) {
       c.out.erase(0, c.outOff);
       c.outOff = 0;
     }
+  }
+  afterOutput(c);
+}
+
+void Server::sent(Conn& c, size_t n) {
+  c.sentTotal += uint64_t(n);
+  while (c.replyHead < c.replyEnds.size() && c.replyEnds[c.replyHead] <= c.sentTotal) {
+    ++c.replyHead;
+  }
+  if (c.replyHead == c.replyEnds.size()) {
+    c.replyEnds.clear();
+    c.replyHead = 0;
+  }
+}
+
+void Server::afterOutput(Conn& c) {
+  if (c.closing || c.closed) {
+    return;
   }
   if (c.eof && c.pending() == 0) {
     scheduleClose(c, "closed by peer");
@@ -228,6 +256,13 @@ void Server::flushConn(Conn& c) {
 }
 
 void Server::updateInterest(Conn& c) {
+  if (uring_) {
+    // io_uring has no interest set: reading means a recv is in flight.
+    if (c.reading && !c.eof && !c.recvArmed && !c.closing && !c.closed) {
+      uringArmRecv(c);
+    }
+    return;
+  }
   uint32_t want = (c.reading ? uint32_t(EPOLLIN) : 0u) | (c.pending() > 0 ? uint32_t(EPOLLOUT) : 0u);
   if (want != c.events) {
     epoll_event ev{};
@@ -274,8 +309,13 @@ void Server::closeConn(Conn& c) {
   c.fd.reset();
   c.closed = true;
   auto it = conns_.find(c.id);
-  graveyard_.push_back(std::move(it->second));
+  std::unique_ptr<Conn> dead = std::move(it->second);
   conns_.erase(it);
+  if (uring_ && (dead->recvArmed || dead->sendArmed)) {
+    uringRetire(std::move(dead));
+  } else {
+    graveyard_.push_back(std::move(dead));
+  }
 }
 
 }  // namespace xenia::xs
