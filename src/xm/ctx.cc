@@ -68,7 +68,12 @@ int Ctx::rpcFailed(const RpcError& e, bool withUsage) {
     return 1;
   }
   error(e.message);
-  // "No such domain", timeouts and garbled answers come without usage; xm
+  // X40 _run_cmd: an invalid domain is reported without usage and xm exits
+  // with its fault code, 3 (XendClient.ERROR_INVALID_DOMAIN).
+  if (e.code == xend::kESRCH) {
+    return 3;
+  }
+  // Missing files, timeouts and garbled answers come without usage; xm
   // printed usage after every other xend Fault.
   bool plain = e.code == xend::kENOENT || e.code == xend::kETIMEDOUT || e.code == xend::kEPROTO;
   if (withUsage && !plain) {

@@ -25,6 +25,9 @@ for t in $backends; do
 done
 expect_eq "$(xm list | wc -l)" 2 "xm list after destroy (header + Domain-0)"
 expect_error "^Error: Domain 'gone1' does not exist\.$" xm destroy gone1
+rc=0
+xm destroy gone1 >/dev/null 2>&1 || rc=$?
+expect_eq "$rc" 3 "xm's exit status for a missing domain (XendInvalidDomain)"
 
 boot=$(xe_boot_id gone1)
 xe_create gone1

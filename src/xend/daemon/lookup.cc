@@ -62,7 +62,7 @@ Expected<Domain*, RpcError> Daemon::lookup(const Json& params, const char* key) 
   }
   Domain* d = find(*dom);
   if (!d) {
-    return rpcError(kENOENT, fmt::format("Domain '{}' does not exist.", *dom));
+    return rpcError(kESRCH, fmt::format("Domain '{}' does not exist.", *dom));
   }
   return d;
 }

@@ -128,7 +128,7 @@ Result Daemon::mList(const Json& p) {
     }
     Domain* d = find(name);
     if (!d) {
-      return rpcError(kENOENT, fmt::format("Domain '{}' does not exist.", name));
+      return rpcError(kESRCH, fmt::format("Domain '{}' does not exist.", name));
     }
     out.push_back(domainInfo(*d));
   }

@@ -180,7 +180,7 @@ Result Daemon::mVcpuList(const Json& p) {
       }
       Domain* d = find(name);
       if (!d) {
-        return rpcError(kENOENT, fmt::format("Domain '{}' does not exist.", name));
+        return rpcError(kESRCH, fmt::format("Domain '{}' does not exist.", name));
       }
       doms.push_back(d);
     }

@@ -18,6 +18,8 @@ using Json = nlohmann::ordered_json;
 // Error codes xend sends (the spec's list).
 inline constexpr const char* kEINVAL = "EINVAL";
 inline constexpr const char* kENOENT = "ENOENT";
+// No such domain: xend's XendInvalidDomain fault (code 3), which makes xm exit 3.
+inline constexpr const char* kESRCH = "ESRCH";
 inline constexpr const char* kEEXIST = "EEXIST";
 inline constexpr const char* kEBUSY = "EBUSY";
 inline constexpr const char* kENOMEM = "ENOMEM";

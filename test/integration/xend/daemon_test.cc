@@ -256,7 +256,7 @@ TEST_F(XendDaemonTest, GuestBootsWithItsXenstoreNodesPausesAndIsDestroyedComplet
   ASSERT_TRUE(call("domain.destroy", Json{{"dom", "xdt1"}}));
   auto missing = call("domain.list", Json{{"doms", Json::array({"xdt1"})}});
   ASSERT_FALSE(missing);
-  EXPECT_EQ(missing.error().code, "ENOENT");
+  EXPECT_EQ(missing.error().code, "ESRCH");
   EXPECT_TRUE(processesMentioning(dir_ + "/", kQemu).empty());
   EXPECT_FALSE(fs::exists(dir_ + "/run/domains/" + std::to_string(id)));
   EXPECT_FALSE((*xs)->read(home + "/name"));
@@ -353,7 +353,7 @@ TEST_F(XendDaemonTest, KilledXendReattachesItsGuests) {
   startXend();
   auto gone = call("domain.list", Json{{"doms", Json::array({"xdt-paused"})}});
   ASSERT_FALSE(gone);
-  EXPECT_EQ(gone.error().code, "ENOENT");
+  EXPECT_EQ(gone.error().code, "ESRCH");
   EXPECT_FALSE(fs::exists(dir_ + "/run/domains/" + std::to_string(paused)));
   EXPECT_EQ(info("xdt-run")["domid"], running);
   ASSERT_TRUE(call("domain.destroy", Json{{"dom", "xdt-run"}}));

@@ -58,9 +58,9 @@ TEST_F(XmRun, ListLongPrintsEachDomainsSxp) {
 }
 
 TEST_F(XmRun, XendErrorNoSuchDomain) {
-  xend_.onError("domain.pause", "ENOENT", "Domain 'nosuch' does not exist.");
+  xend_.onError("domain.pause", "ESRCH", "Domain 'nosuch' does not exist.");
   Result r = run({"pause", "nosuch"});
-  EXPECT_EQ(r.rc, 1);
+  EXPECT_EQ(r.rc, 3);  // xm exited with the fault code of XendInvalidDomain
   EXPECT_EQ(r.err, "Error: Domain 'nosuch' does not exist.\n");
   EXPECT_EQ(r.out, "");
   EXPECT_EQ(xend_.requests().back().second, Json::parse(R"({"dom": "nosuch"})"));
@@ -369,12 +369,12 @@ TEST_F(XmRun, RebootWaitSeesANewDomid) {
 }
 
 TEST_F(XmRun, ConsoleQuietFailsSilently) {
-  xend_.onError("domain.console", "ENOENT", "Domain 'x' does not exist.");
+  xend_.onError("domain.console", "ESRCH", "Domain 'x' does not exist.");
   Result r = run({"console", "-q", "x"});
   EXPECT_EQ(r.rc, 1);
   EXPECT_EQ(r.err, "");
   r = run({"console", "x"});
-  EXPECT_EQ(r.rc, 1);
+  EXPECT_EQ(r.rc, 3);
   EXPECT_EQ(r.err, "Error: Domain 'x' does not exist.\n");
   r = run({"console"});
   EXPECT_EQ(r.err, "Error: 'xm console' requires between 1 and 3 arguments.\n\n");
