@@ -90,6 +90,7 @@ class Server final : public Sink, public ServerHooks {
   void uringHandle(uint64_t userData, int res, uint32_t flags);
   void uringRecvDone(ConnId id, int res, uint32_t flags);
   void uringSendDone(ConnId id, int res);
+  void resolveFastSends();
   void uringArmRecv(Conn& c);
   void uringArmSend(Conn& c, bool first);
   void uringArmEpoll();

@@ -32,6 +32,7 @@ struct Server::Conn {
   size_t sendingOff = 0;
   bool recvArmed = false;  // io_uring: a recv is in flight
   bool sendArmed = false;  // io_uring: a send is in flight
+  bool sendFast = false;   // io_uring: ... and is a fast send, resolved after the submit
   // Stream positions (bytes ever queued) where each unsent reply ends, to
   // count a guest's outstanding requests the way C xenstored does.
   uint64_t queuedTotal = 0;

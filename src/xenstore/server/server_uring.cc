@@ -92,7 +92,42 @@ std::unique_ptr<Uring> Uring::create(std::string& error) {
                           uint16_t(i), io_uring_buf_ring_mask(kBufCount), int(i));
   }
   io_uring_buf_ring_advance(u->bufRing_, kBufCount);
+  u->fastSendOk = u->probeFastSend();
   return u;
+}
+
+bool Uring::probeFastSend() {
+  int sv[2];
+  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, sv) != 0) {
+    return false;
+  }
+  // Small (sent whole: no completion), huge (short: one completion with the
+  // count), then into the full socket (EAGAIN), all decided by the submit.
+  std::string big(4 * 1024 * 1024, 'x');
+  size_t lens[] = {64, big.size(), 64};
+  bool ok = true;
+  for (int i = 0; i < 3 && ok; ++i) {
+    io_uring_sqe* s = io_uring_get_sqe(&ring);
+    io_uring_prep_send(s, sv[0], big.data(), lens[i], MSG_NOSIGNAL | MSG_DONTWAIT | MSG_WAITALL);
+    s->flags |= IOSQE_CQE_SKIP_SUCCESS;
+    io_uring_sqe_set_data64(s, kTagIgnore);
+    ok = io_uring_submit(&ring) == 1;
+    io_uring_cqe* cqe = nullptr;
+    bool posted = ok && io_uring_peek_cqe(&ring, &cqe) == 0 && cqe;
+    if (i == 0) {
+      ok = ok && !posted;
+    } else if (i == 1) {
+      ok = posted && cqe->res > 0 && size_t(cqe->res) < lens[i];
+    } else {
+      ok = posted && cqe->res == -EAGAIN;
+    }
+    if (posted) {
+      io_uring_cqe_seen(&ring, cqe);
+    }
+  }
+  ::close(sv[0]);
+  ::close(sv[1]);
+  return ok;
 }
 
 Uring::~Uring() {
@@ -154,7 +189,7 @@ int Server::runUring() {
     useUring_ = false;
     return runEpoll();
   }
-  log_->info("Serving with io_uring.");
+  log_->info("Serving with io_uring{}.", uring_->fastSendOk ? "" : " (without fast sends)");
   uringArmEpoll();
   io_uring& ring = uring_->ring;
   struct Completion {
@@ -166,9 +201,11 @@ int Server::runUring() {
   io_uring_cqe* cqes[kBatch];
   Completion done[kBatch];
   while (!stop_.load()) {
-    unsigned wait = unblocked_.empty() ? 1 + uring_->certain : 0;
-    uring_->certain = 0;
-    int rc = io_uring_submit_and_wait(&ring, wait);
+    bool sleep = unblocked_.empty() && !uring_->fastFollowUp;
+    uring_->fastFollowUp = false;
+    int rc = io_uring_submit_and_wait(&ring, sleep ? 1 : 0);
+    // Checked before handlers queue new requests.
+    bool submitted = io_uring_sq_ready(&ring) == 0;
     if (rc < 0 && rc != -EINTR && rc != -EAGAIN && rc != -EBUSY && rc != -ETIME) {
       log_->critical("io_uring_enter failed: {}.", errnoText(rc));
       exitCode_ = 1;
@@ -190,6 +227,10 @@ int Server::runUring() {
         }
         uringHandle(done[i].userData, done[i].res, done[i].flags);
       }
+    }
+    // Fast sends that posted nothing sent everything, once really submitted.
+    if (submitted) {
+      resolveFastSends();
     }
     if (!finishIteration()) {
       break;
@@ -216,6 +257,27 @@ void Server::uringHandle(uint64_t userData, int res, uint32_t flags) {
     uringRecvDone(id, res, flags);
   } else if ((userData & 3) == Uring::kOpSend) {
     uringSendDone(id, res);
+  }
+}
+
+void Server::resolveFastSends() {
+  std::vector<ConnId> ids;
+  ids.swap(uring_->fastSends);
+  for (ConnId id : ids) {
+    Conn* c = find(id);
+    if (!c) {
+      auto z = uring_->zombies.find(id);
+      c = z == uring_->zombies.end() ? nullptr : z->second.get();
+    }
+    if (c && c->sendFast) {
+      c->sendFast = false;
+      --uring_->inflight;
+      uringSendDone(id, int(c->sending.size() - c->sendingOff));
+    }
+  }
+  ids.clear();
+  if (uring_->fastSends.empty()) {
+    ids.swap(uring_->fastSends);  // keep the capacity
   }
 }
 
@@ -282,6 +344,7 @@ void Server::uringSendDone(ConnId id, int res) {
     auto z = uring_->zombies.find(id);
     if (z != uring_->zombies.end()) {
       z->second->sendArmed = false;
+      z->second->sendFast = false;
       if (!z->second->recvArmed) {
         uring_->zombies.erase(z);
       }
@@ -289,6 +352,7 @@ void Server::uringSendDone(ConnId id, int res) {
     return;
   }
   c->sendArmed = false;
+  c->sendFast = false;
   if (c->closing) {
     return;
   }
@@ -341,18 +405,25 @@ void Server::uringArmSend(Conn& c, bool first) {
     c.outOff = 0;
   }
   io_uring_sqe* s = uring_->sqe();
-  // A first attempt completes during the submit (sent, short or EAGAIN);
-  // only a retry waits for the client to make room.
-  io_uring_prep_send(s, c.fd.get(), c.sending.data() + c.sendingOff,
-                     c.sending.size() - c.sendingOff,
-                     MSG_NOSIGNAL | (first ? MSG_DONTWAIT : 0));
+  size_t len = c.sending.size() - c.sendingOff;
+  if (first && uring_->fastSendOk) {
+    // A fast send is done when the submit returns: it either sent everything
+    // and posts no completion, so the reply and the wait for the next
+    // request share one io_uring_enter, or it posts what it managed
+    // (WAITALL makes a short send a failure) and we retry, waiting for room.
+    io_uring_prep_send(s, c.fd.get(), c.sending.data() + c.sendingOff, len,
+                       MSG_NOSIGNAL | MSG_DONTWAIT | MSG_WAITALL);
+    s->flags |= IOSQE_CQE_SKIP_SUCCESS;
+    c.sendFast = true;
+    uring_->fastSends.push_back(c.id);
+    if (!c.reading || !c.recvArmed || c.eof) {
+      uring_->fastFollowUp = true;
+    }
+  } else {
+    io_uring_prep_send(s, c.fd.get(), c.sending.data() + c.sendingOff, len, MSG_NOSIGNAL);
+  }
   io_uring_sqe_set_data64(s, userData(c.id, Uring::kOpSend));
   c.sendArmed = true;
-  // Its completion alone unblocks nothing while a recv waits for the next
-  // request; a blocked or half-closed connection needs it handled at once.
-  if (first && c.recvArmed && c.reading && !c.eof) {
-    ++uring_->certain;
-  }
 }
 
 void Server::uringArmEpoll() {

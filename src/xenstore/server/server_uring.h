@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "xenstore/server/server.h"
 #include "xenstore/server/server_conn.h"
@@ -31,6 +32,8 @@ struct Uring {
 
   // Creates the ring and registers the buffers; the error sentence otherwise.
   static std::unique_ptr<Uring> create(std::string& error);
+  // Checks, on a socket pair, what fastSendOk promises.
+  bool probeFastSend();
   ~Uring();
   Uring(const Uring&) = delete;
   Uring& operator=(const Uring&) = delete;
@@ -47,12 +50,17 @@ struct Uring {
   io_uring ring{};
   // Operations submitted and not yet completed, to know when drain() is done.
   size_t inflight = 0;
-  // Completions the next submit is certain to post at once (first send
-  // attempts with MSG_DONTWAIT, which never wait for the socket), whose
-  // handling does not by itself need another loop iteration. The next wait asks
-  // for one completion more, so a send and the wait for the next request share
-  // one io_uring_enter.
-  unsigned certain = 0;
+  // Fast sends (see uringArmSend) submitted since the last wait: each
+  // completed during that submit, and posted a completion only if it did not
+  // send everything.
+  std::vector<ConnId> fastSends;
+  // One of them is on a connection that waits for it (blocked on its output,
+  // or half-closed) rather than for its next request: do not sleep before
+  // resolving it.
+  bool fastFollowUp = false;
+  // The kernel completes MSG_DONTWAIT sends during the submit and posts
+  // nothing for a full one (probed at start-up).
+  bool fastSendOk = false;
   // Closed connections with an operation still in flight: their send buffer
   // must outlive it.
   std::unordered_map<ConnId, std::unique_ptr<Server::Conn>> zombies;
