@@ -5,10 +5,13 @@
 //
 //   xs_bench --socket PATH [--pid PID] [--test NAME]... [--domains N]
 //
-// Tests: write, read, tx, domains, pipeline. Output: one JSON object per test
+// Tests: write, read, tx, domains, pipeline, and floor (no daemon: the same
+// request/reply pattern against a forked echo process on a socket pair, the
+// least any daemon can cost on this machine). Output: one JSON object per test
 // on stdout (machine-readable; compare.sh turns it into docs/benchmarks.md).
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -37,6 +40,7 @@ using xenia::xs::MsgType;
 // A blocking request/reply connection that skips watch events.
 class RawConn {
  public:
+  explicit RawConn(int fd) : fd_(fd) {}
   explicit RawConn(const std::string& path) {
     fd_ = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     sockaddr_un addr{};
@@ -282,6 +286,36 @@ nlohmann::json benchDomains(RawConn& c, uint32_t n, int pid) {
           {"rss_kb_before", rssBefore}, {"rss_kb_after", rssKb(pid)}};
 }
 
+// The READ test's request and reply through a process that only echoes them
+// back (read, write): what a daemon with no cost at all would score. Inherits
+// the CPU pinning of xs_bench.
+nlohmann::json benchFloor(size_t n) {
+  int sv[2];
+  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
+    std::perror("socketpair");
+    std::exit(2);
+  }
+  pid_t child = ::fork();
+  if (child == 0) {
+    ::close(sv[0]);
+    char buf[4096 + xenia::xs::kHeaderSize];
+    for (;;) {
+      ssize_t r = ::read(sv[1], buf, sizeof buf);
+      if (r <= 0 || ::write(sv[1], buf, size_t(r)) != r) {
+        ::_exit(0);
+      }
+    }
+  }
+  ::close(sv[1]);
+  RawConn c(sv[0]);
+  std::string req = path0("/bench/r");
+  // The echo turns the READ into a "reply" of the same type and size.
+  Stats s = timed(n, [&](size_t) { c.call(MsgType::Read, req); });
+  ::shutdown(sv[0], SHUT_RDWR);
+  ::waitpid(child, nullptr, 0);
+  return {{"test", "floor"}, {"ops_per_sec", s.opsPerSec}, {"p50_us", s.p50us}, {"p99_us", s.p99us}};
+}
+
 #ifdef XS_BENCH_HAVE_CLIENT
 // Pipelined independent writes through Xenia's client library.
 nlohmann::json benchPipeline(const std::string& socket, size_t n) {
@@ -323,17 +357,26 @@ int main(int argc, char** argv) {
   std::vector<std::string> tests{"write", "read", "tx", "domains", "pipeline"};
   size_t ops = 200000;
   uint32_t domains = 10000;
-  app.add_option("--socket", socket, "daemon socket")->required();
+  app.add_option("--socket", socket, "daemon socket (not needed for --test floor alone)");
   app.add_option("--pid", pid, "daemon pid (for RSS)");
   app.add_option("--test", tests, "tests to run");
   app.add_option("--ops", ops, "operations for write/read");
   app.add_option("--domains", domains, "domains for the creation test");
   CLI11_PARSE(app, argc, argv);
 
+  if (tests.size() == 1 && tests[0] == "floor") {
+    std::printf("%s\n", benchFloor(ops).dump().c_str());
+    return 0;
+  }
+  if (socket.empty()) {
+    std::fprintf(stderr, "xs_bench: --socket is required\n");
+    return 2;
+  }
   RawConn conn(socket);
   for (const auto& t : tests) {
     nlohmann::json r;
-    if (t == "write") r = benchWrite(conn, ops);
+    if (t == "floor") r = benchFloor(ops);
+    else if (t == "write") r = benchWrite(conn, ops);
     else if (t == "read") r = benchRead(conn, ops);
     else if (t == "tx") r = benchTx(conn, ops / 10);
     else if (t == "domains") r = benchDomains(conn, domains, pid);
