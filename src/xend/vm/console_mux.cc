@@ -78,7 +78,7 @@ Expected<UniqueFd, std::string> connectUnixRetry(const std::string& path, int ti
         std::chrono::steady_clock::now() >= deadline) {
       return unexpected(fmt::format("Cannot connect to {}: {}.", path, std::strerror(e)));
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));  // see Vm::connectQmp
   }
 }
 
