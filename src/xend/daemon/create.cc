@@ -161,11 +161,19 @@ Expected<int, RpcError> Daemon::startDomain(Domain& d, bool paused,
   if (!facts) {
     return unexpected(facts.error());
   }
+  undo.add([this, id, runDir] { unplugVifs(id, runDir); });
+  auto taps = plugVifs(d, id, runDir, *facts);  // net_vifs.cc
+  if (!taps) {
+    return unexpected(taps.error());
+  }
   auto argv = qemu::buildArgv(d.cfg, *facts);
   if (!argv) {
     return rpcError(kEINVAL, argv.error().format());
   }
   std::vector<int> inherit;
+  for (const UniqueFd& t : *taps) {
+    inherit.push_back(t.get());
+  }
   UniqueFd incoming;
   if (!restoreFrom.empty()) {
     incoming.reset(::open(restoreFrom.c_str(), O_RDONLY | O_CLOEXEC));

@@ -210,6 +210,7 @@ Expected<Ok, std::string> Daemon::start() {
   writeDom0Nodes();
   loadManaged();
   reattachAll();
+  startNetwork();
 
   auto rpc = RpcServer::listen(
       loop_, opts_.runPath + "/xend.sock",
@@ -253,6 +254,7 @@ int Daemon::run() {
   // No new requests while on_xend_stop runs.
   rpc_.reset();
   applyXendStop();
+  stopNetwork();
   event("xend stopped.");
   return 0;
 }

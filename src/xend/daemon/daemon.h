@@ -17,6 +17,8 @@
 #include "common/expected.h"
 #include "config/model/domain.h"
 #include "config/model/random.h"
+#include "net/plan/mac.h"
+#include "net/plan/vif_plan.h"
 #include "qemu/argv/caps.h"
 #include "qemu/argv/host_facts.h"
 #include "xend/daemon/domain.h"
@@ -105,6 +107,26 @@ class Daemon {
   // the domain becomes halted (managed) or is forgotten (unmanaged).
   void teardown(Domain& d, bool keepManaged = true);
   void releaseRunning(Domain& d);
+
+  // --- networking (net_vifs.cc, net_methods.cc, docs/design/networking.md) ---
+  void startNetwork();
+  void stopNetwork();
+  std::vector<net::VifPlan> loadVifPlans(const std::string& runDir);
+  Expected<Ok, RpcError> saveVifPlans(const std::string& runDir,
+                                      const std::vector<net::VifPlan>& plans);
+  std::vector<net::MacUse> macsInUse(const Domain* except);
+  Expected<net::VifPlan, RpcError> planVifFor(const Domain& d, int domid, int devid,
+                                              const config::Vif& vif);
+  // Plugs every vif of d's config; the fds go to QEMU (facts.taps[i].fd).
+  Expected<std::vector<UniqueFd>, RpcError> plugVifs(const Domain& d, int domid,
+                                                     const std::string& runDir,
+                                                     qemu::HostFacts& facts);
+  void unplugVifs(int domid, const std::string& runDir);
+  void writeVifXsNodes(const Domain& d, const net::VifPlan& p);
+  void removeVifXsNodes(int domid, int devid);
+  Result mNetworkAttach(const Json& p);
+  Result mNetworkDetach(const Json& p);
+  Result mNetworkList(const Json& p);
 
   // --- lifecycle (lifecycle.cc) ---
   void onGuestExit(uint64_t key, GuestExit why);

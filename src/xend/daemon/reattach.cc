@@ -56,6 +56,7 @@ void Daemon::reattach(const std::string& dir) {
     if (processMatches(rec->pid, rec->pidStartTicks)) {
       ::kill(rec->pid, SIGKILL);
     }
+    unplugVifs(rec->domid, dir);
     cleanupDir();
     return;
   }
@@ -85,6 +86,7 @@ void Daemon::reattach(const std::string& dir) {
     if (processMatches(rec->pid, rec->pidStartTicks)) {
       ::kill(rec->pid, SIGKILL);
     }
+    unplugVifs(rec->domid, dir);
     removeXsNodes(*cfg, rec->domid);
     if (cgroupRoot_.version != CgroupVersion::kNone) {
       if (auto g = DomainCgroup::create(cgroupRoot_, cgroupParent_, rec->domid)) {

@@ -20,6 +20,7 @@ void Daemon::releaseRunning(Domain& d) {
     d.vm->terminate(std::chrono::milliseconds(2000));
     d.vm.reset();
   }
+  unplugVifs(id, d.runDir);
   removeXsNodes(d.cfg, id);
   d.cgroup.remove();
   d.cgroup = DomainCgroup{};
