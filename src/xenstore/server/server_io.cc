@@ -306,14 +306,14 @@ void Server::closeConn(Conn& c) {
       --g->second.conns;
     }
   }
-  c.fd.reset();
   c.closed = true;
   auto it = conns_.find(c.id);
   std::unique_ptr<Conn> dead = std::move(it->second);
   conns_.erase(it);
   if (uring_ && (dead->recvArmed || dead->sendArmed)) {
-    uringRetire(std::move(dead));
+    uringRetire(std::move(dead));  // closes the fd once the kernel holds the socket
   } else {
+    dead->fd.reset();
     graveyard_.push_back(std::move(dead));
   }
 }

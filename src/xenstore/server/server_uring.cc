@@ -285,7 +285,12 @@ void Server::uringArmEpoll() {
 }
 
 void Server::uringRetire(std::unique_ptr<Conn> c) {
-  // The fd is closed, but the kernel holds the socket until these complete.
+  // Operations still queued name the fd by number: submit them while it is
+  // ours, or a descriptor reused by the next accept (or journal file) could
+  // receive them. Once submitted, the kernel holds the socket itself, until
+  // the cancellations below complete them.
+  io_uring_submit(&uring_->ring);
+  c->fd.reset();
   for (uint64_t op : {Uring::kOpRecv, Uring::kOpSend}) {
     if ((op == Uring::kOpRecv && c->recvArmed) || (op == Uring::kOpSend && c->sendArmed)) {
       io_uring_sqe* s = uring_->sqe();
