@@ -253,7 +253,8 @@ Expected<int, RpcError> Daemon::startDomain(Domain& d, bool paused,
       event(fmt::format("Domain {}: no CPU cgroup: {}", id, g.error()));
     }
   }
-  if (auto threads = vmp->vcpuThreads(true)) {
+  // Vm::spawn has just listed them: no second query while the guest waits.
+  if (auto threads = vmp->vcpuThreads()) {
     for (const auto& t : *threads) {
       const config::CpuSet* set = nullptr;
       if (d.cfg.cpus) {
