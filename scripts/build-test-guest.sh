@@ -14,8 +14,13 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 out=${1:-$top/build/guest}
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
+# The guest's static XenStore tools (src/xenstore/guest), when built: next
+# to the build's other programs, or $XENIA_GUEST_XS.
+gxs=${XENIA_GUEST_XS:-$out/../bin/xenia-guest-xs}
+[[ -x $gxs ]] || gxs=
 if [[ -s $out/vmlinuz && -s $out/initrd.gz ]] &&
-  [[ -z $(find "$top/guest/init" "$top/guest/bin" "$0" -newer "$out/initrd.gz" -print -quit) ]]; then
+  [[ -z $(find "$top/guest/init" "$top/guest/bin" "$0" ${gxs:+"$gxs"} -newer "$out/initrd.gz" \
+    -print -quit) ]]; then
   exit 0
 fi
 work=$(mktemp -d /tmp/xenia-guest.XXXXXX)
@@ -97,6 +102,10 @@ install -m 0755 "$top/guest/init" "$root/init"
 for f in "$top"/guest/bin/*; do
   install -m 0755 "$f" "$root/bin/$(basename "$f")"
 done
+if [[ -n $gxs ]]; then
+  install -s -m 0755 "$gxs" "$root/bin/xenstore"
+  for m in read write ls list rm chmod watch exists; do ln -s xenstore "$root/bin/xenstore-$m"; done
+fi
 # The uevent helper is looked up in /sbin by init.
 ln -s ../bin/xenia-uevent "$root/sbin/xenia-uevent"
 printf 'root:x:0:0:root:/root:/bin/sh\n' >"$root/etc/passwd"
