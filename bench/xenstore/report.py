@@ -4,6 +4,7 @@ import json
 import sys
 
 path, domains, ops, cpu = sys.argv[1:5]
+floor = json.load(open(sys.argv[5])) if len(sys.argv) > 5 else None
 rows = [json.loads(l) for l in open(path) if l.strip()]
 daemons = []
 for r in rows:
@@ -58,6 +59,9 @@ for label, test, key, unit in metrics:
         o = vals[-1]
         ratios.append(f"{o / theirs:.2f}" if o and theirs else "n/a")
     print(f"| {label} | " + " | ".join(cells) + " | " + " | ".join(ratios) + " |")
+if floor:
+    print(f"\nFloor: a bare unix-socket round trip (xs_bench --test floor, no daemon) has p50 "
+          f"{floor['p50_us']:.1f} µs here ({floor['ops_per_sec']:,.0f}/s).")
 flat = get(ours, "domains", "last_window_per_sec"), get(ours, "domains", "first_window_per_sec")
 if all(flat):
     print(f"\nFlatness (ours): last 10% / first 10% = {flat[0] / flat[1]:.2f}")
