@@ -15,6 +15,7 @@
 #include <CLI/CLI.hpp>
 #include <spdlog/sinks/stdout_sinks.h>
 
+#include "common/daemonize.h"
 #include "common/log.h"
 #include "xend/daemon/daemon.h"
 #include "xend/vm/vm_record.h"
@@ -49,58 +50,6 @@ std::string spdlogLevel(std::string level) {
     return level;
   }
   return "info";
-}
-
-// Forks twice; the original process waits on a pipe for one status byte
-// (0 = ready) or an error message, and exits with it. Returns the write end
-// in the daemon.
-int daemonize() {
-  int p[2];
-  if (::pipe2(p, O_CLOEXEC) != 0) {
-    std::perror("pipe2");
-    std::exit(1);
-  }
-  pid_t pid = ::fork();
-  if (pid < 0) {
-    std::perror("fork");
-    std::exit(1);
-  }
-  if (pid > 0) {
-    ::close(p[1]);
-    std::string msg;
-    char buf[4096];
-    ssize_t n;
-    while ((n = ::read(p[0], buf, sizeof buf)) > 0) {
-      msg.append(buf, static_cast<size_t>(n));
-    }
-    if (msg == std::string(1, '\0')) {
-      std::_Exit(0);
-    }
-    std::fputs(msg.empty() ? "xend: exited during start-up\n" : msg.c_str(), stderr);
-    std::_Exit(1);
-  }
-  ::close(p[0]);
-  ::setsid();
-  pid = ::fork();
-  if (pid < 0) {
-    std::_Exit(1);
-  }
-  if (pid > 0) {
-    std::_Exit(0);
-  }
-  if (::chdir("/") != 0) {
-    std::_Exit(1);
-  }
-  int null = ::open("/dev/null", O_RDWR);
-  if (null >= 0) {
-    ::dup2(null, 0);
-    ::dup2(null, 1);
-    ::dup2(null, 2);
-    if (null > 2) {
-      ::close(null);
-    }
-  }
-  return p[1];
 }
 
 }  // namespace
@@ -166,14 +115,7 @@ int main(int argc, char** argv) {
   }
   std::string selfDir = fs::canonical("/proc/self/exe").parent_path().string();
 
-  int readyFd = foreground ? -1 : daemonize();
-  auto report = [&](const std::string& msg) {
-    if (readyFd >= 0) {
-      (void)!::write(readyFd, msg.data(), msg.size());
-      ::close(readyFd);
-      readyFd = -1;
-    }
-  };
+  int readyFd = foreground ? -1 : xenia::daemonize("xend", false);
 
   std::error_code ec;
   fs::create_directories(fs::path(opts.logfile).parent_path(), ec);
@@ -188,7 +130,7 @@ int main(int argc, char** argv) {
   auto daemon = Daemon::create(opts, selfDir);
   if (!daemon) {
     log->error("{}", daemon.error());
-    report("xend: " + daemon.error() + "\n");
+    xenia::reportFailure(readyFd, "xend: " + daemon.error());
     if (foreground) {
       std::fprintf(stderr, "xend: %s\n", daemon.error().c_str());
     }
@@ -204,7 +146,7 @@ int main(int argc, char** argv) {
   ::sigaction(SIGTERM, &sa, nullptr);
   ::sigaction(SIGINT, &sa, nullptr);
   std::signal(SIGHUP, SIG_IGN);
-  report(std::string(1, '\0'));
+  xenia::reportReady(readyFd, ::getpid());
 
   int rc = (*daemon)->run();
   gDaemon = nullptr;

@@ -1,5 +1,6 @@
-// xenstored's main(): options, daemonizing (double fork, setsid, pid file once
-// the socket listens), signals, and the event loop.
+// xenstored's main(): options, daemonizing (common/daemonize: the starting
+// process exits once the socket listens and the pid file is written), signals,
+// and the event loop.
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -11,6 +12,9 @@
 #include <filesystem>
 #include <string>
 
+#include <fmt/format.h>
+
+#include "common/daemonize.h"
 #include "common/log.h"
 #include "xenstore/server/options.h"
 #include "xenstore/server/server.h"
@@ -50,56 +54,6 @@ bool writePidFile(const std::string& path, pid_t pid) {
   return ok && std::rename(tmp.c_str(), path.c_str()) == 0;
 }
 
-// Returns in the daemon (grandchild) with the write end of a pipe whose
-// reader, the original process, exits once the daemon reports its pid.
-int daemonize(bool printPid) {
-  int pipeFds[2];
-  if (::pipe2(pipeFds, O_CLOEXEC) != 0) {
-    std::perror("pipe2");
-    std::_Exit(1);
-  }
-  pid_t pid = ::fork();
-  if (pid < 0) {
-    std::perror("fork");
-    std::_Exit(1);
-  }
-  if (pid > 0) {
-    ::close(pipeFds[1]);
-    pid_t daemonPid = 0;
-    ssize_t n = ::read(pipeFds[0], &daemonPid, sizeof(daemonPid));
-    if (n != ssize_t(sizeof(daemonPid))) {
-      std::_Exit(1);
-    }
-    if (printPid) {
-      std::printf("%d\n", int(daemonPid));
-      std::fflush(stdout);
-    }
-    std::_Exit(0);  // not exit(): the Server's destructor would unlink the socket
-  }
-  ::close(pipeFds[0]);
-  ::setsid();
-  pid = ::fork();
-  if (pid < 0) {
-    std::_Exit(1);
-  }
-  if (pid > 0) {
-    std::_Exit(0);
-  }
-  if (::chdir("/") != 0) {
-    std::_Exit(1);
-  }
-  int null = ::open("/dev/null", O_RDWR);
-  if (null >= 0) {
-    ::dup2(null, 0);
-    ::dup2(null, 1);
-    ::dup2(null, 2);
-    if (null > 2) {
-      ::close(null);
-    }
-  }
-  return pipeFds[1];
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -121,15 +75,17 @@ int main(int argc, char** argv) {
     log->error("{}", server.error());
     return 1;
   }
-  int readyFd = opts->noFork ? -1 : daemonize(opts->outputPid);
+  int readyFd = opts->noFork ? -1 : xenia::daemonize("xenstored", opts->outputPid);
   pid_t pid = ::getpid();
   if (!opts->pidFile.empty() && !writePidFile(opts->pidFile, pid)) {
-    log->error("Cannot write pid file {}: {}.", opts->pidFile, std::strerror(errno));
+    std::string why =
+        fmt::format("Cannot write pid file {}: {}.", opts->pidFile, std::strerror(errno));
+    log->error("{}", why);
+    xenia::reportFailure(readyFd, "xenstored: " + why);
     return 1;
   }
   if (readyFd >= 0) {
-    [[maybe_unused]] ssize_t n = ::write(readyFd, &pid, sizeof(pid));
-    ::close(readyFd);
+    xenia::reportReady(readyFd, pid);
   } else if (opts->outputPid) {
     std::printf("%d\n", int(pid));
     std::fflush(stdout);
