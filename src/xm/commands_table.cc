@@ -88,11 +88,11 @@ const std::vector<Command>& commandTable() {
       {"network-attach",
        "<Domain> [type=<type>] [mac=<mac>] [bridge=<bridge>] [ip=<ip>] [script=<script>] "
        "[backend=<BackDomain>] [vifname=<name>] [rate=<rate>] [model=<model>][accel=<accel>]",
-       "Create a new virtual network device.", nullptr, {}},
+       "Create a new virtual network device.", cmdNetworkAttach, {}},
       {"network-detach", "<Domain> <DevId|mac> [-f|--force]",
-       "Destroy a domain's virtual network device.", nullptr, {}},
+       "Destroy a domain's virtual network device.", cmdNetworkDetach, {}},
       {"network-list", "<Domain> [--long]", "List virtual network interfaces for a domain.",
-       nullptr, {{"-l", "--long", "List resources as SXP"}}},
+       cmdNetworkList, {{"-l", "--long", "List resources as SXP"}}},
       {"network2-attach",
        "<Domain> [front_mac=<mac>] [back_mac=<mac>] [backend=<BackDomain>] [trusted=<0|1>] "
        "[back_trusted=<0|1>] [bridge=<bridge>] [filter_mac=<0|1>] [front_filter_mac=<0|1>] "

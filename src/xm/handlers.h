@@ -45,6 +45,10 @@ int cmdUptime(Ctx& ctx, const Args& args);
 int cmdInfo(Ctx& ctx, const Args& args);
 int cmdLog(Ctx& ctx, const Args& args);
 int cmdDmesg(Ctx& ctx, const Args& args);
+// cmd_network.cc
+int cmdNetworkAttach(Ctx& ctx, const Args& args);
+int cmdNetworkDetach(Ctx& ctx, const Args& args);
+int cmdNetworkList(Ctx& ctx, const Args& args);
 // cmd_console.cc
 int cmdConsole(Ctx& ctx, const Args& args);
 

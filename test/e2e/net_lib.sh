@@ -6,6 +6,7 @@
 if [[ ${XE_NETNS:-} != 1 ]]; then
   command -v unshare >/dev/null || { echo "SKIP: unshare missing" >&2; exit 77; }
   command -v nft >/dev/null || { echo "SKIP: nft missing (apt-get install nftables)" >&2; exit 77; }
+  command -v dnsmasq >/dev/null || { echo "SKIP: dnsmasq missing (apt-get install dnsmasq-base)" >&2; exit 77; }
   [[ -c /dev/net/tun ]] || { echo "SKIP: no /dev/net/tun" >&2; exit 77; }
   unshare --net true 2>/dev/null || { echo "SKIP: cannot create a network namespace" >&2; exit 77; }
   exec unshare --net -- env XE_NETNS=1 bash "$0" "$@"
