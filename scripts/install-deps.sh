@@ -11,6 +11,8 @@ pkgs=(
   libgtest-dev libgmock-dev libbenchmark-dev libsqlite3-dev zlib1g-dev liburing-dev
   # runtime: guests and their tools
   qemu-system-x86 qemu-utils busybox-static cpio iproute2
+  # test and benchmark drivers (e2e tools, guest_boot_test, compare.sh)
+  python3 jq
   # vifs: nftables (anti-spoofing, rate policing, NAT), dnsmasq (the NAT network)
   nftables dnsmasq-base
   # QEMU parts the argv translation uses: OVMF firmware, iSCSI/curl block
