@@ -50,8 +50,8 @@ rid=$(xe_domid rt1)
 expect_eq "$(cat "$XE_TMP/vif-test.log")" \
   "online vif=vif$id.1 bridge=lab0 mac=00:16:3e:00:60:02 ip=10.9.9.9 XENBUS_PATH=backend/vif/$id/1" \
   "custom script's environment"
-ip -o link show "vif$id.0" | grep -q "master xennat0" || fail "vif$id.0 is not on xennat0"
-ip route show 192.168.90.50 | grep -q "dev vif$rid.0" || fail "no host route to rt1"
+ip -o link show "vif$id.0" | grep "master xennat0" >/dev/null || fail "vif$id.0 is not on xennat0"
+ip route show 192.168.90.50 | grep "dev vif$rid.0" >/dev/null || fail "no host route to rt1"
 expect_eq "$(cat "/proc/sys/net/ipv4/conf/vif$rid.0/proxy_arp")" 1 "proxy ARP on vif$rid.0"
 xe_wait_ready nat1
 xe_wait_ready rt1
