@@ -20,6 +20,8 @@ pkgs=(
   ovmf qemu-block-extra qemu-system-gui
   # compatibility tests: Debian's XenStore clients and Xen's own daemons
   xenstore-utils xen-utils-4.17
+  # e2e: a screenshot of an HVM guest's VNC display
+  vncsnapshot
   # e2e disks: a userspace iSCSI target for QEMU's initiator
   tgt
 )

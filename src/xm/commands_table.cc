@@ -12,10 +12,16 @@ const std::vector<Command>& commandTable() {
       {"event-monitor", nullptr, nullptr, nullptr, {}},
       {"console", "[-q|--quiet] <Domain>", "Attach to <Domain>'s console.", cmdConsole,
        {{"-q", "--quiet", "Do not print an error message if the domain does not exist"}}},
-      {"vncviewer", "[--[vncviewer-]autopass] <Domain>", "Attach to <Domain>'s VNC server.",
-       nullptr,
+      {"vncviewer", "[--[vncviewer-]autopass] [--print] <Domain>",
+       "Attach to <Domain>'s VNC server.", cmdVncviewer,
        {{"", "--autopass", "Pass VNC password to viewer via stdin and -autopass"},
-        {"", "--vncviewer-autopass", "(consistency alias for --autopass)"}}},
+        {"", "--vncviewer-autopass", "(consistency alias for --autopass)"},
+        {"", "--print", "Print the VNC server's host:port instead of starting a viewer"}}},
+      // Xenia's: every domain's VNC address; QMP send-key.
+      {"vnc-list", "[Domain, ...]", "List the VNC displays of all/some domains.", cmdVncList,
+       {}},
+      {"send-keys", "<Domain> <Keys>...",
+       "Send key combinations (e.g. ctrl-alt-f2) to a domain.", cmdSendKeys, {}},
       {"top", "", "Monitor a host and the domains in real time.", nullptr, {}},
       {"delete", "<DomainName>", "Remove a domain from Xend domain management.", cmdDelete, {}},
       {"destroy", "<Domain>", "Terminate a domain immediately.", cmdDestroy, {}},
@@ -185,8 +191,8 @@ const std::vector<Command>& commandTable() {
 const std::vector<const char*>& allCommandOrder() {
   static const std::vector<const char*> kOrder = {
       // domain_commands
-      "console", "vncviewer", "create", "new", "delete", "destroy", "domid", "domname",
-      "dump-core", "list", "mem-max", "mem-set", "migrate", "pause", "reboot", "rename", "reset",
+      "console", "vncviewer", "vnc-list", "send-keys", "create", "new", "delete", "destroy",
+      "domid", "domname", "dump-core", "list", "mem-max", "mem-set", "migrate", "pause", "reboot", "rename", "reset",
       "restore", "resume", "save", "shutdown", "start", "suspend", "sysrq", "trigger", "top",
       "unpause", "uptime", "usb-add", "usb-del", "vcpu-list", "vcpu-pin", "vcpu-set",
       // host_commands

@@ -51,5 +51,9 @@ int cmdNetworkDetach(Ctx& ctx, const Args& args);
 int cmdNetworkList(Ctx& ctx, const Args& args);
 // cmd_console.cc
 int cmdConsole(Ctx& ctx, const Args& args);
+// cmd_vnc.cc
+int cmdVncviewer(Ctx& ctx, const Args& args);
+int cmdVncList(Ctx& ctx, const Args& args);
+int cmdSendKeys(Ctx& ctx, const Args& args);
 
 }  // namespace xenia::xm

@@ -20,6 +20,7 @@
 #include "qemu/qmp/commands.h"
 #include "xend/daemon/daemon.h"
 #include "xend/model/memory.h"
+#include "xend/model/vnc.h"
 #include "xend/vm/affinity.h"
 #include "xend/vm/vm_record.h"
 
@@ -153,6 +154,9 @@ Expected<int, RpcError> Daemon::startDomain(Domain& d, bool paused,
 
   config::DomainConfig cfgCopy = d.cfg;
   undo.add([this, cfgCopy, id] { removeXsNodes(cfgCopy, id); });
+  if (auto r = prepareVnc(d); !r) {
+    return unexpected(r.error());
+  }
   if (auto r = writeXsNodes(d, id); !r) {
     return unexpected(r.error());
   }
@@ -166,7 +170,7 @@ Expected<int, RpcError> Daemon::startDomain(Domain& d, bool paused,
   if (!taps) {
     return unexpected(taps.error());
   }
-  auto argv = qemu::buildArgv(d.cfg, *facts);
+  auto argv = qemu::buildArgv(withVncDefaults(d.cfg, opts_), *facts);
   if (!argv) {
     return rpcError(kEINVAL, argv.error().format());
   }
@@ -213,6 +217,10 @@ Expected<int, RpcError> Daemon::startDomain(Domain& d, bool paused,
         }
       }
     }
+  }
+
+  if (auto r = setupGuestAccess(d, *vmp, id); !r) {
+    return unexpected(r.error());
   }
 
   if (!restoreFrom.empty()) {

@@ -128,6 +128,13 @@ class Daemon {
   Result mNetworkDetach(const Json& p);
   Result mNetworkList(const Json& p);
 
+  // --- VNC and guest access (vnc_ops.cc) ---
+  // Picks the display of a new domain's VNC server into d.rec.vncPort.
+  Expected<Ok, RpcError> prepareVnc(Domain& d);
+  // After the spawn: VNC password (QMP), /tool/vncwatch/<domid> granted.
+  Expected<Ok, RpcError> setupGuestAccess(Domain& d, Vm& vm, int domid);
+  Json vncInfo(const Domain& d, bool withPassword);
+
   // --- lifecycle (lifecycle.cc) ---
   void onGuestExit(uint64_t key, GuestExit why);
   void onProcessExit(uint64_t key, int status);
@@ -174,6 +181,8 @@ class Daemon {
   Result mSysrq(const Json& p);
   Result mTrigger(const Json& p);
   Result mDumpCore(const Json& p);
+  Result mVnc(const Json& p);
+  Result mSendKeys(const Json& p);
 
   Json domainInfo(Domain& d);
   Json dom0Info();

@@ -102,6 +102,9 @@ Expected<qemu::HostFacts, RpcError> Daemon::hostFacts(const Domain& d, int domid
   if (d.cfg.rtcTimeoffset != 0) {
     f.rtcBase = rtcDate(d.cfg.rtcTimeoffset, d.cfg.localtime);
   }
+  if (d.rec.vncPort) {
+    f.vncDisplay = d.rec.vncPort - 5900;  // prepareVnc's choice
+  }
   f.startPaused = true;
   f.runAs = runAs_;
   return f;

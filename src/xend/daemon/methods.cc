@@ -40,6 +40,8 @@ Result Daemon::handle(const std::string& method, const Json& params) {
       {"domain.sysrq", &Daemon::mSysrq},
       {"domain.trigger", &Daemon::mTrigger},
       {"domain.dump_core", &Daemon::mDumpCore},
+      {"domain.vnc", &Daemon::mVnc},
+      {"domain.send_keys", &Daemon::mSendKeys},
       {"domain.network_attach", &Daemon::mNetworkAttach},
       {"domain.network_detach", &Daemon::mNetworkDetach},
       {"domain.network_list", &Daemon::mNetworkList},

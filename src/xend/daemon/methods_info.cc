@@ -178,6 +178,9 @@ Result Daemon::mSxp(const Json& p) {
       f.consoleSocket = dom.vm->console()->path();
     }
     f.consoleLog = dom.rec.consoleLog;
+    if (dom.rec.vncPort) {
+      f.vncPort = dom.rec.vncPort;
+    }
     for (size_t i = 0; i < dom.cfg.vifs.size(); ++i) {
       f.vifNames.push_back(dom.cfg.vifs[i].vifname.empty()
                                ? qemu::tapName(*dom.domid, static_cast<int>(i))

@@ -5,6 +5,7 @@
 
 #include "common/log.h"
 #include "xend/daemon/daemon.h"
+#include "xend/model/vnc.h"
 #include "xend/model/xs_layout.h"
 
 namespace xenia::xend {
@@ -78,6 +79,10 @@ Expected<Ok, RpcError> Daemon::writeXsNodes(const Domain& d, int domid) {
   f.consoleLimitBytes = opts_.consoleLimitKiB * 1024;
   f.vifScript = opts_.vifScript;
   f.vncListen = opts_.vncListen;
+  if (d.rec.vncPort) {
+    f.vncPort = d.rec.vncPort;
+    f.vncListen = vncGraphics(withVncDefaults(d.cfg, opts_))->vnclisten;  // the domain's first
+  }
   if (auto r = writeNodes(*xs_, domainXsNodes(d.cfg, f)); !r) {
     return rpcError(kEIO, r.error());
   }
@@ -92,6 +97,7 @@ void Daemon::removeXsNodes(const config::DomainConfig& cfg, int domid) {
     }
   }
   auto paths = domainXsRemovals(cfg, domid);
+  paths.push_back(fmt::format("/tool/vncwatch/{}", domid));  // setupGuestAccess's grant
   auto r = xs_->transact([&](xs::TxId tx) -> xs::Result<Ok> {
     for (const auto& p : paths) {
       auto rm = xs_->rm(p, tx);

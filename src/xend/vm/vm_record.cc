@@ -35,6 +35,7 @@ OJson vmRecordToJson(const VmRecord& r) {
   j["preserved"] = r.preserved;
   j["console_pty"] = r.consolePty;
   j["console_log"] = r.consoleLog;
+  j["vnc_port"] = r.vncPort;
   j["config"] = r.config;
   return j;
 }
@@ -98,6 +99,9 @@ Expected<VmRecord, std::string> vmRecordFromJson(const OJson& j) {
     return unexpected(err);
   }
   r.pid = static_cast<pid_t>(pid);
+  if (j.contains("vnc_port") && !take(j, "vnc_port", &r.vncPort, &err)) {
+    return unexpected(err);  // absent in records of older xends: no VNC known
+  }
   auto cfg = j.find("config");
   if (cfg == j.end() || !cfg->is_object()) {
     return unexpected(std::string("vm.json: missing 'config'."));

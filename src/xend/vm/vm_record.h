@@ -38,6 +38,7 @@ struct VmRecord {
   bool preserved = false;     // on_* preserve already applied
   std::string consolePty;     // serial pty, if any
   std::string consoleLog;     // the file QEMU logs the console to (fixed at start)
+  int vncPort = 0;            // TCP port of QEMU's VNC server, 0 = none
 
   bool operator==(const VmRecord&) const = default;
 };

@@ -38,7 +38,19 @@ VmRecord sampleRecord() {
   r.preserved = true;
   r.consolePty = "/dev/pts/7";
   r.consoleLog = "/var/log/xen/console/guest-web1.log";
+  r.vncPort = 5901;
   return r;
+}
+
+// Records written before VNC ports were kept have no "vnc_port".
+TEST(VmRecord, VncPortIsOptional) {
+  auto j = vmRecordToJson(sampleRecord());
+  j.erase("vnc_port");
+  auto r = vmRecordFromJson(j);
+  ASSERT_TRUE(r) << r.error();
+  EXPECT_EQ(r->vncPort, 0);
+  j["vnc_port"] = "5901";
+  EXPECT_FALSE(vmRecordFromJson(j));
 }
 
 TEST(VmRecord, JsonRoundTrip) {
