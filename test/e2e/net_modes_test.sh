@@ -73,7 +73,7 @@ xe_guest_send nat1 'nc -l -p 5001 </dev/null >/dev/null'
 sleep 1
 secs=$(python3 - "$guest_ip" <<'PY'
 import socket, sys, time
-size = 3 * 1000 * 1000
+size = 6 * 1000 * 1000
 for attempt in range(50):
     try:
         s = socket.create_connection((sys.argv[1], 5001), timeout=5)
@@ -89,9 +89,9 @@ while s.recv(65536):
 print(f"{time.monotonic() - t0:.3f}")
 PY
 ) || fail "throughput measurement failed"
-rate=$(python3 -c "print(round(3.0 / $secs, 3))")
-xe_log "host -> nat1: 3 MB in ${secs}s = ${rate} MB/s (limit 1 MB/s)"
-python3 -c "import sys; r = 3.0 / $secs; sys.exit(0 if 0.8 <= r <= 1.2 else 1)" ||
+rate=$(python3 -c "print(round(6.0 / $secs, 3))")
+xe_log "host -> nat1: 6 MB in ${secs}s = ${rate} MB/s (limit 1 MB/s)"
+python3 -c "import sys; r = 6.0 / $secs; sys.exit(0 if 0.8 <= r <= 1.2 else 1)" ||
   fail "throughput ${rate} MB/s is not within 20% of the 1 MB/s limit"
 
 # Destroy: the custom script goes offline; nothing of either guest is left.
