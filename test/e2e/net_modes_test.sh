@@ -6,7 +6,8 @@
 #   host, which has no route back to 10.0.3.0/24 (so only masquerade works);
 # - vif-route: the outside host reaches a guest through the host route and
 #   proxy ARP on xup0;
-# - rate=8Mb/s: host->guest TCP throughput within 20% of 1 MB/s;
+# - rate=8Mb/s: host->guest TCP throughput (10 MB: a fixed ~0.7 MB start-up
+#   excess skews short transfers) within 20% of 1 MB/s;
 # - script=<custom>: gets Xen's environment, "online" then "offline";
 # - after destroy and xend's stop nothing is left: no tap, route, qdisc,
 #   nftables table of a vif, and no dnsmasq.
@@ -73,14 +74,14 @@ xe_guest_send nat1 'nc -l -p 5001 </dev/null >/dev/null'
 sleep 1
 secs=$(python3 - "$guest_ip" <<'PY'
 import socket, sys, time
-size = 6 * 1000 * 1000
+size = 10 * 1000 * 1000
 for attempt in range(50):
     try:
         s = socket.create_connection((sys.argv[1], 5001), timeout=5)
         break
     except OSError:
         time.sleep(0.2)
-s.settimeout(60)
+s.settimeout(120)
 t0 = time.monotonic()
 s.sendall(b"\0" * size)
 s.shutdown(socket.SHUT_WR)
@@ -89,9 +90,9 @@ while s.recv(65536):
 print(f"{time.monotonic() - t0:.3f}")
 PY
 ) || fail "throughput measurement failed"
-rate=$(python3 -c "print(round(6.0 / $secs, 3))")
-xe_log "host -> nat1: 6 MB in ${secs}s = ${rate} MB/s (limit 1 MB/s)"
-python3 -c "import sys; r = 6.0 / $secs; sys.exit(0 if 0.8 <= r <= 1.2 else 1)" ||
+rate=$(python3 -c "print(round(10.0 / $secs, 3))")
+xe_log "host -> nat1: 10 MB in ${secs}s = ${rate} MB/s (limit 1 MB/s)"
+python3 -c "import sys; r = 10.0 / $secs; sys.exit(0 if 0.8 <= r <= 1.2 else 1)" ||
   fail "throughput ${rate} MB/s is not within 20% of the 1 MB/s limit"
 
 # Destroy: the custom script goes offline; nothing of either guest is left.
