@@ -51,6 +51,15 @@ int cmdNetworkDetach(Ctx& ctx, const Args& args);
 int cmdNetworkList(Ctx& ctx, const Args& args);
 // cmd_console.cc
 int cmdConsole(Ctx& ctx, const Args& args);
+// cmd_block.cc
+int cmdBlockAttach(Ctx& ctx, const Args& args);
+int cmdBlockDetach(Ctx& ctx, const Args& args);
+int cmdBlockList(Ctx& ctx, const Args& args);
+int cmdBlockConfigure(Ctx& ctx, const Args& args);
+int cmdCdInsert(Ctx& ctx, const Args& args);
+int cmdCdEject(Ctx& ctx, const Args& args);
+int cmdBlockResize(Ctx& ctx, const Args& args);
+int cmdDeleteImages(Ctx& ctx, const Args& args);  // xm delete [--remove-images]
 // cmd_vnc.cc
 int cmdVncviewer(Ctx& ctx, const Args& args);
 int cmdVncList(Ctx& ctx, const Args& args);

@@ -183,6 +183,11 @@ Expected<Json, TranslateError> DiskBuilder::protocolNode(size_t i, const Disk& d
     path = fmt::format("/dev/fdset/{}", set);
   }
   Json node{{"driver", driver}, {"filename", path}};
+  if (d.mode == DiskMode::kWriteForce) {
+    // w!: the administrator shares the image on purpose, so QEMU's image
+    // locks (which would refuse the second writer) are not taken.
+    node["locking"] = "off";
+  }
   if (d.directIoSafe) {
     node["cache"] = Json{{"direct", true}};
   }

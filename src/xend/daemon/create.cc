@@ -152,6 +152,9 @@ Expected<int, RpcError> Daemon::startDomain(Domain& d, bool paused,
   d.rec.cap = d.cfg.cpuCap;
   d.rec.consoleLog = opts_.logDir + "/console/guest-" + d.cfg.name + ".log";
 
+  if (auto r = checkDisksSharing(d); !r) {
+    return unexpected(r.error());
+  }
   config::DomainConfig cfgCopy = d.cfg;
   undo.add([this, cfgCopy, id] { removeXsNodes(cfgCopy, id); });
   if (auto r = prepareVnc(d); !r) {

@@ -181,6 +181,20 @@ class Daemon {
   Result mSysrq(const Json& p);
   Result mTrigger(const Json& p);
   Result mDumpCore(const Json& p);
+  // --- disks (block_*.cc, docs/design/disks.md) ---
+  Result mBlockAttach(const Json& p);
+  Result mBlockDetach(const Json& p);
+  Result mBlockList(const Json& p);
+  Result mBlockConfigure(const Json& p);
+  Result mBlockResize(const Json& p);
+  Result mImageUsers(const Json& p);
+  // Refuses a disk another running domain uses in a conflicting mode.
+  Expected<Ok, RpcError> checkDiskSharing(const Domain& d, const config::Disk& disk);
+  Expected<Ok, RpcError> checkDisksSharing(const Domain& d);
+  // Rewrites the domain's vbd nodes after a disk change (running domains).
+  void writeVbdNodes(const Domain& d, const std::string& removedVdev = "");
+  // Records a disk change: vm.json of a running domain, config.json of a managed one.
+  void saveDiskChange(Domain& d);
   Result mVnc(const Json& p);
   Result mSendKeys(const Json& p);
 
