@@ -74,7 +74,9 @@ Expected<qemu::QemuCaps, std::string> probeQemuCaps(const std::string& qemu,
   // -help lists -sandbox even in builds without seccomp, and -drive
   // format=help lists iscsi even when its module cannot load: the probe's
   // acceptance runs decide.
-  auto verdicts = probe::probeCapsCached(key->path, cacheDir, std::chrono::milliseconds(20000));
+  // Generous: a few short QEMU runs, but on a loaded 2-CPU host they have
+  // taken over 20 s, and a failed probe makes xend refuse to start.
+  auto verdicts = probe::probeCapsCached(key->path, cacheDir, std::chrono::milliseconds(60000));
   if (verdicts) {
     if (!verdicts->caps.sandbox) {
       caps->options.erase("sandbox");
