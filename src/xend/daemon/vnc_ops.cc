@@ -148,7 +148,7 @@ Result Daemon::mVnc(const Json& p) {
     }
     Domain* d = find(name);
     if (!d) {
-      return rpcError(kENOENT, fmt::format("Domain '{}' does not exist.", name));
+      return rpcError(kESRCH, fmt::format("Domain '{}' does not exist.", name));
     }
     out.push_back(vncInfo(*d, *withPassword));
   }

@@ -126,7 +126,8 @@ def handshake(host, port):
 def _security_result(sock):
     if struct.unpack(">I", _recv(sock, 4))[0] != 0:
         reason_len = struct.unpack(">I", _recv(sock, 4))[0]
-        return _recv(sock, reason_len).decode(errors="replace") or "failed"
+        # QEMU counts a trailing NUL in the reason.
+        return _recv(sock, reason_len).decode(errors="replace").rstrip("\0") or "failed"
     return None
 
 
