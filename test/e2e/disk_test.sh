@@ -19,7 +19,7 @@ disk_cleanup() {
   for p in $NBD_PID; do kill "$p" 2>/dev/null; done
   # tgtd ignores SIGTERM while it serves targets.
   [[ -n $TGT_PID ]] && kill -9 "$TGT_PID" 2>/dev/null
-  for p in $NBD_PID $TGT_PID; do wait "$p" 2>/dev/null; done
+  for p in $NBD_PID $TGT_PID; do wait "$p" 2>/dev/null || true; done
   for l in $LOOP; do losetup -d "$l" 2>/dev/null; done
   return 0
 }
@@ -87,6 +87,8 @@ qemu-nbd -f raw -k "$XE_TMP/nbd2.sock" --persistent "$IMG/hot-nbd.raw" &
 NBD_PID="$NBD_PID $!"
 xe_wait_until 10 test -S "$XE_TMP/nbd1.sock" || fail "qemu-nbd did not start"
 xe_wait_until 10 test -S "$XE_TMP/nbd2.sock" || fail "qemu-nbd did not start"
+# A hot-plugged nbd: disk is opened by QEMU after it dropped root (-runas).
+chmod 0666 "$XE_TMP/nbd2.sock"
 
 # iSCSI: tgt's userspace target on a private portal and control port, one
 # target with two LUNs (boot, hot); QEMU's initiator logs in.

@@ -4,9 +4,13 @@
 // blockdev-add and device_add; detaching waits until the guest released the
 // device, then deletes the nodes. The domain's config, vm.json, config.json
 // (managed) and vbd nodes follow every change.
+#include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 
 #include <fmt/format.h>
 
@@ -57,10 +61,55 @@ void deleteNodes(Vm& vm, const std::string& vdev) {
   }
 }
 
+namespace {
+
+// QEMU dropped root (-runas) after opening its boot disks, so a hot-plugged
+// image is opened here and handed over as an fd set (/dev/fdset/N): one
+// read-only fd, and a read-write one for a writable node (QEMU picks the fd
+// whose access mode matches each open).
+Expected<std::string, std::string> passImage(Vm& vm, const std::string& path, bool readOnly) {
+  int64_t set = 1000;
+  if (auto r = vm.call(qmp::Command("query-fdsets")); r && r->is_array()) {
+    for (const auto& s : *r) {
+      set = std::max<int64_t>(set, s.value("fdset-id", int64_t{0}) + 1);
+    }
+  }
+  for (int mode : {O_RDONLY, O_RDWR}) {
+    if (mode == O_RDWR && readOnly) {
+      continue;
+    }
+    UniqueFd fd(::open(path.c_str(), mode | O_CLOEXEC));
+    if (!fd) {
+      return unexpected(fmt::format("Could not open '{}': {}", path, std::strerror(errno)));
+    }
+    auto r = vm.call(qmp::cmd::addFd(std::move(fd), set));
+    if (!r) {
+      return unexpected(r.error().message());
+    }
+  }
+  return fmt::format("/dev/fdset/{}", set);
+}
+
+}  // namespace
+
 // Adds the nodes in order; on a failure removes those already added.
 Expected<Ok, std::string> addNodes(Vm& vm, const qemu::DiskHotplug& h) {
   for (size_t i = 0; i < h.blockdevs.size(); ++i) {
-    auto r = vm.call(qmp::cmd::blockdevAdd(nlohmann::json::parse(h.blockdevs[i].dump())));
+    nlohmann::json node = nlohmann::json::parse(h.blockdevs[i].dump());
+    std::string driver = node.value("driver", "");
+    std::string file = node.value("filename", "");
+    if ((driver == "file" || driver == "host_device" || driver == "host_cdrom") &&
+        file.rfind('/', 0) == 0 && file.rfind("/dev/fdset/", 0) != 0) {
+      auto fdset = passImage(vm, file, node.value("read-only", false));
+      if (!fdset) {
+        for (size_t k = i; k-- > 0;) {
+          (void)vm.call(qmp::cmd::blockdevDel(h.blockdevs[k].value("node-name", "")));
+        }
+        return unexpected(fdset.error());
+      }
+      node["filename"] = *fdset;
+    }
+    auto r = vm.call(qmp::cmd::blockdevAdd(node));
     if (!r) {
       for (size_t k = i; k-- > 0;) {
         (void)vm.call(qmp::cmd::blockdevDel(h.blockdevs[k].value("node-name", "")));

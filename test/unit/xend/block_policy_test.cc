@@ -71,7 +71,6 @@ TEST(BlockSharing, DiskFromXmFields) {
   EXPECT_EQ(forced->mode, DiskMode::kWriteForce);
   EXPECT_EQ(forced->format, config::DiskFormat::kQcow2);
   EXPECT_FALSE(diskFromParts("file:/i", "xvdb", "rw", ""));
-  EXPECT_FALSE(diskFromParts("file:/i", "vda", "w", ""));
   EXPECT_FALSE(diskFromParts("file:/i", "xvdb,w", "w", ""));
   EXPECT_FALSE(diskFromParts("npiv:x", "xvdb", "w", ""));
 }
