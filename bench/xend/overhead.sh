@@ -242,6 +242,16 @@ echo "|---|---|"
 echo "| boot to ready marker, bare QEMU (xend's argv by hand), median of $runs | ${hand_med} s |"
 echo "| boot to ready marker, \`xm create\`, median of $runs | ${xm_med} s |"
 echo "| xend overhead (median difference) | $(awk -v a="$xm_med" -v b="$hand_med" 'BEGIN {printf "%.3f s", a - b}') |"
+# The same, paired: each round's xm boot minus the bare boot right after it,
+# which cancels slow drifts of the machine; and the spread of bare boots,
+# which bounds what a difference of medians can resolve.
+pairs=()
+for i in "${!hand_times[@]}"; do
+  pairs+=("$(awk -v a="${xm_times[i]}" -v b="${hand_times[i]}" 'BEGIN {printf "%.4f", a - b}')")
+done
+read -r _ _ hand_min hand_max < <(printf '%s\n' "${hand_times[@]}" | timing stats)
+echo "| xend overhead, median of per-round differences | $(med "${pairs[@]}") s |"
+echo "| bare QEMU boots: fastest / slowest of $runs | ${hand_min} / ${hand_max} s |"
 if ((${#virsh_times[@]})); then
   v_med=$(med "${virsh_times[@]}")
   echo "| boot to ready marker, \`virsh create\` (libvirt $(virsh -c qemu:///system version 2>/dev/null | awk '/Using library/ {print $NF}')), median of ${#virsh_times[@]} | ${v_med} s |"
