@@ -223,10 +223,7 @@ Result Daemon::mBlockDetach(const Json& p) {
 }
 
 Result Daemon::mBlockList(const Json& p) {
-  if (auto c = checkParams(p, {"dom"}); !c) {
-    return unexpected(c.error());
-  }
-  auto dp = lookup(p);
+  auto dp = checkedLookup(p, {"dom"});
   if (!dp) {
     return unexpected(dp.error());
   }

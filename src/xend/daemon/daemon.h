@@ -79,6 +79,12 @@ class Daemon {
   Domain* find(const std::string& dom);
   Expected<Domain*, RpcError> lookup(const Json& params, const char* key = "dom");
   Expected<Domain*, RpcError> lookupRunning(const Json& params);
+  // A method's usual preamble: only the `known` parameters (checkParams), then
+  // the domain named by "dom".
+  Expected<Domain*, RpcError> checkedLookup(const Json& params,
+                                            std::initializer_list<const char*> known);
+  Expected<Domain*, RpcError> checkedLookupRunning(const Json& params,
+                                                   std::initializer_list<const char*> known);
   Domain* byKey(uint64_t key);
   Domain& addDomain(config::DomainConfig cfg, bool managed);
   void eraseDomain(uint64_t key);

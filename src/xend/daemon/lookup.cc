@@ -125,4 +125,20 @@ int64_t Daemon::committedMiB(const Domain* except) const {
 
 int64_t Daemon::hostTotalMiB() const { return host_.totalMemKiB / 1024; }
 
+Expected<Domain*, RpcError> Daemon::checkedLookup(const Json& params,
+                                                   std::initializer_list<const char*> known) {
+  if (auto c = checkParams(params, known); !c) {
+    return unexpected(c.error());
+  }
+  return lookup(params);
+}
+
+Expected<Domain*, RpcError> Daemon::checkedLookupRunning(const Json& params,
+                                                          std::initializer_list<const char*> known) {
+  if (auto c = checkParams(params, known); !c) {
+    return unexpected(c.error());
+  }
+  return lookupRunning(params);
+}
+
 }  // namespace xenia::xend

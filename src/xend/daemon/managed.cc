@@ -119,10 +119,7 @@ Result Daemon::mNew(const Json& p) {
 }
 
 Result Daemon::mDelete(const Json& p) {
-  if (auto c = checkParams(p, {"dom"}); !c) {
-    return unexpected(c.error());
-  }
-  auto d = lookup(p);
+  auto d = checkedLookup(p, {"dom"});
   if (!d) {
     return unexpected(d.error());
   }
@@ -213,10 +210,7 @@ Expected<Ok, RpcError> Daemon::saveToFile(Domain& d, const std::string& path) {
 }
 
 Result Daemon::mSuspend(const Json& p) {
-  if (auto c = checkParams(p, {"dom"}); !c) {
-    return unexpected(c.error());
-  }
-  auto d = lookupRunning(p);
+  auto d = checkedLookupRunning(p, {"dom"});
   if (!d) {
     return unexpected(d.error());
   }

@@ -78,10 +78,7 @@ Result Daemon::mPing(const Json& p) {
 }
 
 Result Daemon::mPause(const Json& p) {
-  if (auto c = checkParams(p, {"dom"}); !c) {
-    return unexpected(c.error());
-  }
-  auto d = lookupRunning(p);
+  auto d = checkedLookupRunning(p, {"dom"});
   if (!d) {
     return unexpected(d.error());
   }
@@ -92,10 +89,7 @@ Result Daemon::mPause(const Json& p) {
 }
 
 Result Daemon::mUnpause(const Json& p) {
-  if (auto c = checkParams(p, {"dom"}); !c) {
-    return unexpected(c.error());
-  }
-  auto d = lookupRunning(p);
+  auto d = checkedLookupRunning(p, {"dom"});
   if (!d) {
     return unexpected(d.error());
   }
@@ -148,10 +142,7 @@ Result Daemon::mShutdown(const Json& p) {
 }
 
 Result Daemon::mReset(const Json& p) {
-  if (auto c = checkParams(p, {"dom"}); !c) {
-    return unexpected(c.error());
-  }
-  auto d = lookupRunning(p);
+  auto d = checkedLookupRunning(p, {"dom"});
   if (!d) {
     return unexpected(d.error());
   }
@@ -213,10 +204,7 @@ Result Daemon::mRename(const Json& p) {
 }
 
 Result Daemon::mConsole(const Json& p) {
-  if (auto c = checkParams(p, {"dom"}); !c) {
-    return unexpected(c.error());
-  }
-  auto d = lookupRunning(p);
+  auto d = checkedLookupRunning(p, {"dom"});
   if (!d) {
     return unexpected(d.error());
   }

@@ -93,10 +93,7 @@ void Daemon::removeVifXsNodes(int domid, int devid) {
 }
 
 Result Daemon::mNetworkAttach(const Json& p) {
-  if (auto c = checkParams(p, {"dom", "spec"}); !c) {
-    return unexpected(c.error());
-  }
-  auto d = lookupRunning(p);
+  auto d = checkedLookupRunning(p, {"dom", "spec"});
   if (!d) {
     return unexpected(d.error());
   }
@@ -172,10 +169,7 @@ Result Daemon::mNetworkAttach(const Json& p) {
 }
 
 Result Daemon::mNetworkDetach(const Json& p) {
-  if (auto c = checkParams(p, {"dom", "dev", "force"}); !c) {
-    return unexpected(c.error());
-  }
-  auto d = lookupRunning(p);
+  auto d = checkedLookupRunning(p, {"dom", "dev", "force"});
   if (!d) {
     return unexpected(d.error());
   }
@@ -229,10 +223,7 @@ Result Daemon::mNetworkDetach(const Json& p) {
 }
 
 Result Daemon::mNetworkList(const Json& p) {
-  if (auto c = checkParams(p, {"dom"}); !c) {
-    return unexpected(c.error());
-  }
-  auto d = lookup(p);
+  auto d = checkedLookup(p, {"dom"});
   if (!d) {
     return unexpected(d.error());
   }

@@ -50,10 +50,7 @@ void Daemon::teardown(Domain& d, bool keepManaged) {
 }
 
 Result Daemon::mDestroy(const Json& p) {
-  if (auto c = checkParams(p, {"dom"}); !c) {
-    return unexpected(c.error());
-  }
-  auto d = lookup(p);
+  auto d = checkedLookup(p, {"dom"});
   if (!d) {
     return unexpected(d.error());
   }
