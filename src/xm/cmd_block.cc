@@ -48,20 +48,7 @@ int cmdBlockConfigure(Ctx& ctx, const Args& args) {
 }
 
 int cmdBlockDetach(Ctx& ctx, const Args& args) {
-  if (int rc = ctx.argCheck(args, 2, 3)) {
-    return rc;
-  }
-  bool force = false;
-  if (args.size() == 3) {
-    if (args[2] == "-f" || args[2] == "--force") {
-      force = true;
-    } else {
-      ctx.out() << "Ignoring option " << args[2] << "\n";
-    }
-  }
-  auto r = ctx.call("domain.block_detach", {{"dom", args[0]}, {"dev", args[1]}, {"force", force}},
-                    true);
-  return r ? 0 : ctx.rpcFailed(r.error());
+  return ctx.detach(args, "domain.block_detach");
 }
 
 int cmdBlockList(Ctx& ctx, const Args& args) {

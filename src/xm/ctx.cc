@@ -112,6 +112,22 @@ int Ctx::argCheck(const std::vector<std::string>& args, int lo, int hi) {
   return 0;
 }
 
+int Ctx::detach(const std::vector<std::string>& args, const std::string& method) {
+  if (int rc = argCheck(args, 2, 3)) {
+    return rc;
+  }
+  bool force = false;
+  if (args.size() == 3) {
+    if (args[2] == "-f" || args[2] == "--force") {
+      force = true;
+    } else {
+      out() << "Ignoring option " << args[2] << "\n";
+    }
+  }
+  auto r = call(method, {{"dom", args[0]}, {"dev", args[1]}, {"force", force}}, true);
+  return r ? 0 : rpcFailed(r.error());
+}
+
 int Ctx::optionError(const std::string& msg) {
   usageError(msg);
   out() << "\n";

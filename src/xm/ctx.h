@@ -68,6 +68,9 @@ class Ctx {
   // Returns 0 when the count (not counting "--") is within [lo, hi];
   // hi < 0 means exactly lo.
   int argCheck(const std::vector<std::string>& args, int lo, int hi = -1);
+  // X40's detach(args, deviceClass), shared by block-detach and network-detach:
+  // DOMAIN DEVICE [-f|--force] (any other third word is ignored, with a note).
+  int detach(const std::vector<std::string>& args, const std::string& method);
   // OptionError as _run_cmd printed it: error, usage, then an empty line.
   int optionError(const std::string& msg);
   // ValueError/OverflowError: "Error: Invalid argument." + usage.
