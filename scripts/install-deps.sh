@@ -15,6 +15,8 @@ pkgs=(
   python3 jq
   # vifs: nftables (anti-spoofing, rate policing, NAT), dnsmasq (the NAT network)
   nftables dnsmasq-base
+  # DHCP leases released when a vif goes (dhcp_release)
+  dnsmasq-utils
   # QEMU parts the argv translation uses: OVMF firmware, iSCSI/curl block
   # drivers, the SDL display (modules Debian ships as Recommends)
   ovmf qemu-block-extra qemu-system-gui
