@@ -19,6 +19,8 @@ void registerModelCases(Golden& g) {
   g.ok("suse-disk-types");
   g.ok("iscsi-disk");
   g.ok("nbd-disk");
+  g.ok("iscsi-xl-target");
+  g.ok("iscsi-xm-portal");
   g.ok("rate-limit");
   g.ok("rate-window");
   g.ok("sles11-pygrub");

@@ -54,6 +54,33 @@ bool isKnownPrefix(std::string_view w) {
   return false;
 }
 
+void applyNativeScript(Disk& d) {
+  std::string_view s = d.script;
+  if (s.starts_with("block-")) {
+    s.remove_prefix(6);
+  }
+  if (s == "iscsi") {
+    d.backend = DiskBackend::kIscsi;
+  } else if (s == "nbd" || s == "enbd") {
+    d.backend = DiskBackend::kNbd;
+  } else if (s == "drbd") {
+    d.backend = DiskBackend::kDrbd;
+  } else {
+    return;
+  }
+  d.tap = TapDriver::kNone;
+  d.script.clear();
+}
+
+bool isIscsiTargetItem(std::string_view item) {
+  for (std::string_view key : {"iqn=", "portal=", "lun=", "multipath="}) {
+    if (item.starts_with(key)) {
+      return true;
+    }
+  }
+  return false;
+}
+
 void normalizeTarget(Disk& d) {
   if (d.target.empty()) {
     // An empty CD drive: nothing behind it, so no backend either.
@@ -62,7 +89,7 @@ void normalizeTarget(Disk& d) {
     d.format = DiskFormat::kRaw;
     return;
   }
-  if (usesPath(d.backend) && d.target[0] != '/') {
+  if (usesPath(d.backend) && d.script.empty() && d.target[0] != '/') {
     d.target = "/dev/" + d.target;
   }
 }

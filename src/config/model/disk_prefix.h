@@ -15,8 +15,18 @@ bool isWord(std::string_view w);
 // A prefix the parsers know, supported or not (npiv is known, and refused).
 bool isKnownPrefix(std::string_view w);
 DiskFormat formatOfTap(TapDriver t);
-// Empty target: an empty CD drive (no backend). Relative paths get /dev/.
+// Empty target: an empty CD drive (no backend). Relative paths get /dev/,
+// except a block script's target (iscsi, nbd, drbd, script=), which is the
+// script's parameter and kept verbatim.
 void normalizeTarget(Disk& d);
+// xl's script=block-iscsi / block-nbd / block-drbd mean what its deprecated
+// iscsi:/nbd:/drbd: prefixes mean (libxlu sets the script for those), so both
+// forms become the same backend here: QEMU's own initiator, no script.
+void applyNativeScript(Disk& d);
+// An item of block-iscsi's target after the first ("portal=…", "lun=…",
+// "multipath=…", "iqn=…"): in a uname such items follow a comma, so the spec
+// parsers fold them back into the iscsi: target.
+bool isIscsiTargetItem(std::string_view item);
 
 // Prefix state while reading "tap:aio:qcow2:/img"-style unames.
 struct Prefixes {

@@ -13,6 +13,7 @@ namespace xenia::config {
 namespace {
 
 using detail::Prefixes;
+using detail::isIscsiTargetItem;
 using detail::isWord;
 using detail::formatOfTap;
 using detail::normalizeTarget;
@@ -135,6 +136,14 @@ std::string formatUname(const Disk& d) {
 
 Expected<Disk, std::string> parseXmDisk(std::string_view spec) {
   std::vector<std::string> f = text::split(spec, ',');
+  // Our extension: an iscsi: uname in block-iscsi's form keeps its commas
+  // ("iscsi:iqn=…,portal=…,lun=1,xvdb,w"); xend had no such target form.
+  if (text::startsWith(text::trim(f[0]), "iscsi:")) {
+    while (f.size() > 1 && isIscsiTargetItem(text::trim(f[1]))) {
+      f[0] += "," + std::string(text::trim(f[1]));
+      f.erase(f.begin() + 1);
+    }
+  }
   if (f.size() < 3 || f.size() > 5) {
     return fail("Invalid disk specifier '" + std::string(spec) +
                 "': expected 'uname,vdev[:cdrom],mode[,backend]'.");

@@ -13,6 +13,8 @@
 
 namespace xenia::config {
 
+using detail::applyNativeScript;
+using detail::isIscsiTargetItem;
 using detail::isKnownPrefix;
 using detail::isWord;
 using detail::normalizeTarget;
@@ -171,7 +173,22 @@ Expected<Disk, std::string> parseXlDisk(std::string_view spec) {
         // nbd:/iscsi:/drbd: take the rest of the positional token verbatim.
         std::string_view tok;
         takeUntilComma(s, tok);
-        p.positional(tok);
+        std::string target(tok);
+        // Our extension: "iscsi:iqn=…,portal=…[,lun=n]" keeps block-iscsi's
+        // commas (xl would call portal= an unknown parameter).
+        std::string_view item;
+        while (p.d.backend == DiskBackend::kIscsi && !s.empty()) {
+          std::string_view ahead = s;
+          takeUntilComma(ahead, item);
+          item = text::trim(item);
+          if (!isIscsiTargetItem(item)) {
+            break;
+          }
+          target += ",";
+          target += item;
+          s = ahead;
+        }
+        p.positional(target);
       }
       continue;
     }
@@ -257,6 +274,7 @@ Expected<Disk, std::string> parseXlDisk(std::string_view spec) {
   }
   d.vdev = *p.vdev;
   d.target = p.target.value_or("");
+  applyNativeScript(d);
   if (p.formatEmpty) {
     d.target.clear();
   }

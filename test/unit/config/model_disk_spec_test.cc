@@ -81,6 +81,55 @@ TEST(XlDiskSpec, ScriptPrefixesAndFlags) {
   EXPECT_EQ(f.backendDomain, "storage");
 }
 
+// The iscsi spec forms: block-iscsi's documented xl form (target= keeps the
+// commas), the deprecated iscsi: prefix, and an xm uname. All name the same
+// disk, and the target is block-iscsi's parameter, never a /dev/ path.
+TEST(IscsiDiskSpec, EveryFormIsTheSameDisk) {
+  const char* kTarget = "iqn=iqn.2026-11.org.xenia:t1,portal=127.0.0.1:3260,lun=1";
+  Disk a = xl("vdev=xvdb, access=w, script=block-iscsi, "
+              "target=iqn=iqn.2026-11.org.xenia:t1,portal=127.0.0.1:3260,lun=1");
+  EXPECT_EQ(a.backend, DiskBackend::kIscsi);
+  EXPECT_EQ(a.target, kTarget);
+  EXPECT_EQ(a.script, "");
+  EXPECT_EQ(a.vdev, "xvdb");
+  EXPECT_EQ(a.mode, DiskMode::kWrite);
+  EXPECT_EQ(a, xl("script=iscsi,vdev=xvdb,target=iqn=iqn.2026-11.org.xenia:t1,"
+                  "portal=127.0.0.1:3260,lun=1"));
+  EXPECT_EQ(a, xl("iscsi:iqn=iqn.2026-11.org.xenia:t1,portal=127.0.0.1:3260,lun=1,xvdb,w"));
+  EXPECT_EQ(a, xl("iscsi:iqn=iqn.2026-11.org.xenia:t1, portal=127.0.0.1:3260, lun=1,xvdb,w"));
+  Disk m = xm("iscsi:iqn=iqn.2026-11.org.xenia:t1,portal=127.0.0.1:3260,lun=1,xvdb,w");
+  EXPECT_EQ(m.backend, DiskBackend::kIscsi);
+  EXPECT_EQ(m.target, kTarget);
+  EXPECT_EQ(m.vdev, "xvdb");
+  EXPECT_EQ(m.mode, DiskMode::kWrite);
+  auto u = parseUname(std::string("iscsi:") + kTarget);
+  ASSERT_TRUE(u);
+  EXPECT_EQ(u->target, kTarget);
+  EXPECT_EQ(formatUname(m), std::string("iscsi:") + kTarget);
+  // Read-only, and the xm form with a backend domain after the mode.
+  EXPECT_EQ(xl("vdev=xvdc,access=r,script=block-iscsi,target=iqn=x,portal=h").mode,
+            DiskMode::kRead);
+  EXPECT_EQ(xm("iscsi:iqn=x,portal=h,xvdc,r,0").backendDomain, "0");
+}
+
+TEST(IscsiDiskSpec, ScriptTargetsAreKeptVerbatim) {
+  // nbd/drbd scripts map to their backends too; another script's parameter
+  // is not a path either.
+  Disk n = xl("vdev=xvdb,script=block-nbd,target=localhost 10809");
+  EXPECT_EQ(n.backend, DiskBackend::kNbd);
+  EXPECT_EQ(n.target, "localhost 10809");
+  Disk d = xl("vdev=xvdb,script=block-drbd,target=r0");
+  EXPECT_EQ(d.backend, DiskBackend::kDrbd);
+  EXPECT_EQ(d.target, "r0");
+  Disk s = xl("vdev=xvdb,script=block-custom,target=pool/vol");
+  EXPECT_EQ(s.script, "block-custom");
+  EXPECT_EQ(s.target, "pool/vol");
+  // Without a script a relative target is still a device under /dev/.
+  EXPECT_EQ(xl("vdev=xvdb,target=vg/lv").target, "/dev/vg/lv");
+  // Items that are not block-iscsi's stay separate fields (and fail as xm's do).
+  EXPECT_FALSE(parseXmDisk("iscsi:iqn=x,colour=red,xvdb,w"));
+}
+
 TEST(XlDiskSpec, Errors) {
   auto noVdev = parseXlDisk("/dev/sda");
   ASSERT_FALSE(noVdev);
