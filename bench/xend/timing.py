@@ -9,7 +9,13 @@
       discarded), prints each run's wall time in ms, one per line
   timing.py stats                                -> reads numbers on stdin,
       prints "median p95 min max"
+  timing.py xend-share VM_JSON START             -> ms of a boot spent in xm
+      and xend, from xend's own start-up times in vm.json: from START (a
+      `now` value taken just before `xm create`) until xend exec'd QEMU, plus from QEMU's monitor
+      first answering until xend sent `cont`. QEMU's own start-up, which a
+      bare QEMU needs as well, and the guest's boot are not in it.
 """
+import json
 import os
 import subprocess
 import sys
@@ -62,6 +68,14 @@ def main(argv):
             subprocess.run(argv[3:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                            check=True)
             print(f"{(time.monotonic() - t0) * 1000:.3f}")
+    elif cmd == "xend-share":
+        with open(argv[2]) as f:
+            rec = json.load(f)
+        st = rec["startup"]
+        # vm.json's start_time is wall-clock time; START is monotonic.
+        start_epoch = float(argv[3]) + time.time() - time.monotonic()
+        before = (rec["start_time"] - start_epoch) * 1000 + st["exec_ms"]
+        print(f"{before + st['cont_ms'] - st['ready_ms']:.3f}")
     elif cmd == "stats":
         print(stats([float(x) for x in sys.stdin.read().split()]))
     else:

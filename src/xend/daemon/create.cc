@@ -1,12 +1,14 @@
 // Creating a domain (docs/design/xend.md "Creating a domain"): validation,
 // domid allocation and host facts (host_facts.cc), XenStore INTRODUCE plus
 // one transaction of nodes, the pure argv, QEMU spawn with QMP and console,
-// cgroup, vm.json, balloon, cont. Every failure undoes the steps already
-// done, in reverse.
+// cgroup, balloon, cont, then what the guest need not wait for (serial pty,
+// vm.json). Every failure before cont undoes the steps already done, in
+// reverse.
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 #include <filesystem>
@@ -52,6 +54,26 @@ class Undo {
   std::vector<std::function<void()>> steps_;
   bool armed_ = true;
 };
+
+double msSince(std::chrono::steady_clock::time_point from,
+               std::chrono::steady_clock::time_point to) {
+  return std::chrono::duration<double, std::milli>(to - from).count();
+}
+
+// The serial pty, for xm console's "pty" and XenStore console/tty.
+std::string serialPty(Vm& vm) {
+  if (auto r = vm.call(qmp::Command("query-chardev")); r && r->is_array()) {
+    for (const auto& c : *r) {
+      if (c.value("label", "") == "charserial0") {
+        std::string fn = c.value("filename", "");
+        if (fn.rfind("pty:", 0) == 0) {
+          return fn.substr(4);
+        }
+      }
+    }
+  }
+  return "";
+}
 
 }  // namespace
 
@@ -125,6 +147,7 @@ Expected<int, RpcError> Daemon::startDomain(Domain& d, bool paused,
                                             const std::string& restoreFrom) {
   std::unique_ptr<Vm> vmHolder;  // outlives `undo`, which may need it
   Undo undo;
+  auto t0 = std::chrono::steady_clock::now();
   auto domid = allocateDomid();
   if (!domid) {
     return unexpected(domid.error());
@@ -210,17 +233,8 @@ Expected<int, RpcError> Daemon::startDomain(Domain& d, bool paused,
     }
   });
 
-  // The serial pty, for xm console's "pty" and XenStore console/tty.
-  if (auto r = vmp->call(qmp::Command("query-chardev")); r && r->is_array()) {
-    for (const auto& c : *r) {
-      if (c.value("label", "") == "charserial0") {
-        std::string fn = c.value("filename", "");
-        if (fn.rfind("pty:", 0) == 0) {
-          d.rec.consolePty = fn.substr(4);
-        }
-      }
-    }
-  }
+  d.rec.startup.execMs = msSince(t0, vmp->spawnedAt());
+  d.rec.startup.readyMs = msSince(t0, vmp->readyAt());
 
   if (auto r = setupGuestAccess(d, *vmp, id); !r) {
     return unexpected(r.error());
@@ -283,6 +297,25 @@ Expected<int, RpcError> Daemon::startDomain(Domain& d, bool paused,
     d.cgroup.remove();
     d.cgroup = DomainCgroup{};
   });
+
+  // QEMU gave the guest maxmem; the balloon takes it down to `memory`
+  // (the guest's driver follows as soon as it loads).
+  if (d.rec.memoryMiB < d.cfg.maxmem) {
+    if (auto r = vmp->balloon(d.rec.memoryMiB); !r) {
+      return rpcError(kEIO, "Cannot set the memory balloon: " + r.error());
+    }
+  }
+  // The guest runs from here: everything below is bookkeeping it need not
+  // wait for (every millisecond before cont is added to its boot time).
+  if (!paused) {
+    if (auto r = vmp->cont(); !r) {
+      return rpcError(kEIO, "Cannot start the guest's CPUs: " + r.error());
+    }
+    d.rec.startup.contMs = msSince(t0, std::chrono::steady_clock::now());
+  }
+  undo.dismiss();
+
+  d.rec.consolePty = serialPty(*vmp);
   d.runDir = runDir;
   d.dying = false;
   d.shutdownRequested = false;
@@ -295,28 +328,16 @@ Expected<int, RpcError> Daemon::startDomain(Domain& d, bool paused,
       (void)xs_->write(base + "/console/tty", d.rec.consolePty);
     }
   }
-  d.domid = id;  // saveRecord writes only running domains
-  saveRecord(d);
-  d.domid.reset();
-
-  // QEMU gave the guest maxmem; the balloon takes it down to `memory`
-  // (the guest's driver follows as soon as it loads).
-  if (d.rec.memoryMiB < d.cfg.maxmem) {
-    if (auto r = vmp->balloon(d.rec.memoryMiB); !r) {
-      return rpcError(kEIO, "Cannot set the memory balloon: " + r.error());
-    }
-  }
-  if (!paused) {
-    if (auto r = vmp->cont(); !r) {
-      return rpcError(kEIO, "Cannot start the guest's CPUs: " + r.error());
-    }
-  }
-  undo.dismiss();
   d.domid = id;
   d.vm = std::move(vmHolder);
+  saveRecord(d);
   writeDom0Nodes();  // Domain-0's share shrank
-  event(fmt::format("Domain {} ({}) started as domain {} with {} (QEMU pid {}).", d.cfg.name,
-                    d.cfg.uuid, id, accel_, d.rec.pid));
+  event(fmt::format("Domain {} ({}) started as domain {} with {} (QEMU pid {}; QEMU start-up "
+                    "{:.0f} ms, xend {:.0f} ms).",
+                    d.cfg.name, d.cfg.uuid, id, accel_, d.rec.pid,
+                    d.rec.startup.readyMs - d.rec.startup.execMs,
+                    d.rec.startup.execMs + std::max(0.0, d.rec.startup.contMs -
+                                                             d.rec.startup.readyMs)));
   return id;
 }
 

@@ -71,6 +71,7 @@ Expected<std::unique_ptr<Vm>, std::string> Vm::spawn(EventLoop& loop,
                                                      const std::vector<int>& inheritFds,
                                                      Ms startTimeout) {
   std::unique_ptr<Vm> vm(new Vm(loop, paths, std::move(cb)));
+  vm->spawnedAt_ = std::chrono::steady_clock::now();
   auto pid = spawnDetached({argv, paths.qemuLog, inheritFds});
   if (!pid) {
     return unexpected(pid.error());
@@ -96,6 +97,7 @@ Expected<std::unique_ptr<Vm>, std::string> Vm::spawn(EventLoop& loop,
   if (!status) {
     return fail("QEMU did not report its status: " + status.error().message());
   }
+  vm->readyAt_ = std::chrono::steady_clock::now();
   vm->state_ = stateFromStatus(status->status).next;
   if (auto r = vm->startConsole(); !r) {
     return fail(r.error());

@@ -70,6 +70,10 @@ class Vm {
 
   pid_t pid() const { return pid_; }
   uint64_t startTicks() const { return startTicks_; }
+  // spawn(): when QEMU was exec'd and when its monitor first answered (its
+  // main loop runs: the moment a QEMU without -S would start the guest).
+  std::chrono::steady_clock::time_point spawnedAt() const { return spawnedAt_; }
+  std::chrono::steady_clock::time_point readyAt() const { return readyAt_; }
   RunState state() const { return state_; }
   // The state when the process exited (kDead only if it never ran).
   RunState stateBeforeExit() const { return beforeExit_; }
@@ -129,6 +133,8 @@ class Vm {
   VmCallbacks cb_;
   pid_t pid_ = 0;
   uint64_t startTicks_ = 0;
+  std::chrono::steady_clock::time_point spawnedAt_{};
+  std::chrono::steady_clock::time_point readyAt_{};
   UniqueFd pidfd_;
   bool exited_ = false;
   RunState state_ = RunState::kStarting;

@@ -36,6 +36,12 @@ OJson vmRecordToJson(const VmRecord& r) {
   j["console_pty"] = r.consolePty;
   j["console_log"] = r.consoleLog;
   j["vnc_port"] = r.vncPort;
+  if (!r.vncTls.empty()) {
+    j["vnc_tls"] = r.vncTls;
+  }
+  j["startup"] = {{"exec_ms", r.startup.execMs},
+                  {"ready_ms", r.startup.readyMs},
+                  {"cont_ms", r.startup.contMs}};
   j["config"] = r.config;
   return j;
 }
@@ -101,6 +107,16 @@ Expected<VmRecord, std::string> vmRecordFromJson(const OJson& j) {
   r.pid = static_cast<pid_t>(pid);
   if (j.contains("vnc_port") && !take(j, "vnc_port", &r.vncPort, &err)) {
     return unexpected(err);  // absent in records of older xends: no VNC known
+  }
+  if (j.contains("vnc_tls") && !take(j, "vnc_tls", &r.vncTls, &err)) {
+    return unexpected(err);  // absent: plain VNC
+  }
+  if (auto st = j.find("startup"); st != j.end()) {  // informational; absent in older records
+    if (!st->is_object() || !take(*st, "exec_ms", &r.startup.execMs, &err) ||
+        !take(*st, "ready_ms", &r.startup.readyMs, &err) ||
+        !take(*st, "cont_ms", &r.startup.contMs, &err)) {
+      return unexpected(err.empty() ? std::string("vm.json: 'startup' is not an object.") : err);
+    }
   }
   auto cfg = j.find("config");
   if (cfg == j.end() || !cfg->is_object()) {

@@ -17,6 +17,17 @@
 
 namespace xenia::xend {
 
+// When this incarnation's QEMU was started, ready for commands (its QMP
+// answered) and let run (cont), in ms after startTime: xend's own share of a
+// boot is exec + (cont - ready); the rest is QEMU's start-up. Zero when
+// unknown (adopted records of older xends, paused starts have no cont).
+struct StartupTimes {
+  double execMs = 0;
+  double readyMs = 0;
+  double contMs = 0;
+  bool operator==(const StartupTimes&) const = default;
+};
+
 struct VmRecord {
   static constexpr int kVersion = 1;
 
@@ -39,6 +50,8 @@ struct VmRecord {
   std::string consolePty;     // serial pty, if any
   std::string consoleLog;     // the file QEMU logs the console to (fixed at start)
   int vncPort = 0;            // TCP port of QEMU's VNC server, 0 = none
+  std::string vncTls;         // "", "x509" or "x509verify": how that server was started
+  StartupTimes startup;
 
   bool operator==(const VmRecord&) const = default;
 };

@@ -39,7 +39,22 @@ VmRecord sampleRecord() {
   r.consolePty = "/dev/pts/7";
   r.consoleLog = "/var/log/xen/console/guest-web1.log";
   r.vncPort = 5901;
+  r.startup = {3.5, 171.25, 180.75};
   return r;
+}
+
+// Records of xends that did not time start-ups have no "startup".
+TEST(VmRecord, StartupTimesAreOptional) {
+  auto j = vmRecordToJson(sampleRecord());
+  EXPECT_EQ(j["startup"]["cont_ms"], 180.75);
+  j.erase("startup");
+  auto r = vmRecordFromJson(j);
+  ASSERT_TRUE(r) << r.error();
+  EXPECT_EQ(r->startup, StartupTimes{});
+  j["startup"] = {{"exec_ms", 1}, {"ready_ms", "2"}, {"cont_ms", 3}};
+  EXPECT_FALSE(vmRecordFromJson(j));
+  j["startup"] = 7;
+  EXPECT_FALSE(vmRecordFromJson(j));
 }
 
 // Records written before VNC ports were kept have no "vnc_port".
