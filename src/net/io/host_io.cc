@@ -16,7 +16,9 @@
 #include "net/io/run.h"
 #include "net/io/tap.h"
 #include "net/plan/rtnl.h"
+#include "net/plan/uplink.h"
 #include "net/plan/vif_plan.h"
+#include "net/plan/vif_report.h"
 
 namespace xenia::net {
 namespace {
@@ -49,6 +51,29 @@ void stopPidFile(const std::string& file) {
   ::unlink(file.c_str());
 }
 
+// transfer=yes: the uplink's addresses and routes onto the bridge.
+Expected<std::vector<std::string>, std::string> transferUplink(Netlink& nl, const HostNetSpec& s) {
+  std::vector<std::string> notes;
+  uint32_t up = linkIndex(s.netdev);
+  uint32_t br = linkIndex(s.bridge);
+  auto addrs = nl.dump(addrDump(0));
+  if (!addrs) {
+    return unexpected(addrs.error());
+  }
+  auto routes = nl.dump(routeDump(0));
+  if (!routes) {
+    return unexpected(routes.error());
+  }
+  for (const NlRequest& r : transferRequests(up, br, addrsOf(*addrs, up), routesOf(*routes, up),
+                                             !addrsOf(*addrs, br).empty())) {
+    if (auto ok = nl.request(r); !ok) {
+      return unexpected(ok.error());
+    }
+    notes.push_back(r.what);
+  }
+  return notes;
+}
+
 }  // namespace
 
 Expected<std::vector<std::string>, std::string> setupHostNet(Netlink& nl, const HostNetPlan& plan,
@@ -71,6 +96,13 @@ Expected<std::vector<std::string>, std::string> setupHostNet(Netlink& nl, const 
               notes.push_back(r.what);
             }
           }
+        }
+        if (s.transfer) {
+          auto moved = transferUplink(nl, s);
+          if (!moved) {
+            return unexpected(moved.error());
+          }
+          notes.insert(notes.end(), moved->begin(), moved->end());
         }
         break;
       }
@@ -132,6 +164,35 @@ void stopDnsmasq(const HostNetPlan& plan, const std::string& runDir) {
       stopPidFile(dnsmasqPidFile(s, runDir));
     }
   }
+}
+
+std::vector<std::string> releaseDhcpLeases(const HostNetPlan& plan, const std::string& runDir,
+                                           const VifPlan& vif) {
+  std::vector<std::string> problems;
+  for (const HostNetSpec& s : plan.specs) {
+    if (s.kind != HostNetKind::kNat || !s.dhcp || s.bridge != vif.bridge) {
+      continue;
+    }
+    std::ifstream in(dnsmasqLeaseFile(s, runDir));
+    std::string text;
+    char buf[4096];
+    // A lease file holds one line per guest; 1 MiB is far beyond any pool.
+    while (in.read(buf, sizeof buf) || in.gcount() > 0) {
+      text.append(buf, static_cast<size_t>(in.gcount()));
+      if (text.size() > (1u << 20)) {
+        break;
+      }
+    }
+    for (const DhcpLease& l : leasesOf(text, vif.mac)) {
+      auto r = runArgv(dhcpReleaseArgv(s.bridge, l));
+      if (!r) {
+        problems.push_back(fmt::format("dhcp_release (dnsmasq-utils) of {}: {}", l.ip, r.error()));
+      } else if (r->status != 0) {
+        problems.push_back(fmt::format("dhcp_release of {}: {}", l.ip, r->output));
+      }
+    }
+  }
+  return problems;
 }
 
 std::vector<std::string> removeStaleVifTables(const std::set<int>& running) {

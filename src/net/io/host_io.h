@@ -1,6 +1,6 @@
 // Host network setup from a HostNetPlan (bridges, VLAN sub-interfaces,
 // uplinks, forwarding/proxy ARP, the NAT network with its masquerade table and
-// dnsmasq), dnsmasq stop, and removal of vif nftables tables no running
+// dnsmasq), dnsmasq stop and lease release, and removal of vif nftables tables no running
 // domain owns (after a crash or a kill -9 of xend).
 #pragma once
 
@@ -11,6 +11,7 @@
 #include "common/expected.h"
 #include "net/io/netlink.h"
 #include "net/plan/host_plan.h"
+#include "net/plan/vif_plan.h"
 
 namespace xenia::net {
 
@@ -20,6 +21,12 @@ Expected<std::vector<std::string>, std::string> setupHostNet(Netlink& nl, const 
                                                              const std::string& runDir);
 // Stops the dnsmasq instances the plan started (pid files under runDir).
 void stopDnsmasq(const HostNetPlan& plan, const std::string& runDir);
+
+// Frees the DHCP leases of a vif that went (dhcp_release to the NAT
+// network's dnsmasq on the vif's bridge), so its address is free at once as
+// the vif's other state is; returns problems for the log.
+std::vector<std::string> releaseDhcpLeases(const HostNetPlan& plan, const std::string& runDir,
+                                           const VifPlan& vif);
 
 // Deletes every xenia_v<domid>_<devid> table whose domid is not in `running`;
 // returns the names removed.

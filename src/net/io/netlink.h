@@ -16,6 +16,9 @@ class Netlink {
   static Expected<Netlink, std::string> open();
   // Sends r and returns Ok or "<what>: <strerror>"; `errnoOut` gets the errno.
   Expected<Ok, std::string> request(const NlRequest& r, int* errnoOut = nullptr);
+  // Sends a dump request (plan/rtnl.h addrDump, routeDump) and returns every
+  // reply message back to back, up to NLMSG_DONE (at most 4 MiB).
+  Expected<Bytes, std::string> dump(const NlRequest& r);
   uint32_t nextSeq() { return ++seq_; }
 
  private:

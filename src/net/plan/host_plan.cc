@@ -93,6 +93,11 @@ Expected<HostNetSpec, std::string> parseOne(const std::vector<std::string>& w) {
         return unexpected(fmt::format("{}: dhcp={} is not yes or no.", script, v));
       }
       s.dhcp = v == "yes";
+    } else if (k == "transfer" && s.kind == HostNetKind::kBridge) {
+      if (v != "yes" && v != "no") {
+        return unexpected(fmt::format("{}: transfer={} is not yes or no.", script, v));
+      }
+      s.transfer = v == "yes";
     } else if (k == "antispoof" || k == "vifnum") {
       // Xen's network-bridge options with no effect here (anti-spoofing is per vif).
     } else {
@@ -107,6 +112,11 @@ Expected<HostNetSpec, std::string> parseOne(const std::vector<std::string>& w) {
   }
   if (s.vlan && s.netdev.empty()) {
     return unexpected(fmt::format("{}: vlan= needs netdev= (the uplink carrying the tags).", script));
+  }
+  if (s.transfer && (s.netdev.empty() || s.vlan)) {
+    return unexpected(fmt::format("{}: transfer=yes needs netdev= and no vlan= (the addresses "
+                                  "of the uplink move to the bridge that holds it).",
+                                  script));
   }
   if (s.kind == HostNetKind::kRoute && s.netdev.empty()) {
     s.netdev = "eth0";

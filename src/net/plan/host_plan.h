@@ -4,6 +4,7 @@
 // (bridge + dnsmasq DHCP/DNS + masquerade, like libvirt's default network).
 //
 //   (network-script 'network-bridge bridge=xenbr0 netdev=eth0')
+//   (network-script 'network-bridge bridge=xenbr0 netdev=eth0 transfer=yes')
 //   (network-script 'network-bridge bridge=xenbr10 netdev=eth0 vlan=10; network-bridge')
 //   (network-script 'network-route netdev=eth0')
 //   (network-script 'network-nat bridge=xennat0 address=10.0.3.1/24 dhcp=yes')
@@ -27,6 +28,9 @@ struct HostNetSpec {
   std::string bridge;  // kBridge/kNat: created or reused
   std::string netdev;  // uplink: enslaved (kBridge), proxy ARP (kRoute); "" = none
   int vlan = 0;        // kBridge: bridge a VLAN sub-interface <netdev>.<vlan>
+  // kBridge, transfer=yes: move netdev's IPv4 addresses and routes onto the
+  // bridge (Xen's network-bridge always did; Xenia only when asked).
+  bool transfer = false;
   // kNat: the bridge's address (the guests' gateway) and prefix.
   uint32_t address = 0;
   uint8_t prefix = 24;

@@ -184,6 +184,84 @@ NlRequest routeDel(uint32_t seq, uint32_t ifindex, uint32_t addr, uint8_t prefix
   return {fmt::format("route del {}/{} dev #{}", formatIpv4(addr), prefix, ifindex), m.done()};
 }
 
+NlRequest addrDel(uint32_t seq, uint32_t ifindex, uint32_t addr, uint8_t prefix) {
+  Msg m(RTM_DELADDR, 0, seq);
+  ifaddrmsg a{};
+  a.ifa_family = AF_INET;
+  a.ifa_prefixlen = prefix;
+  a.ifa_index = ifindex;
+  m.header(a);
+  m.attrVal<uint32_t>(IFA_LOCAL, htonl(addr));
+  return {fmt::format("addr del {}/{} dev #{}", formatIpv4(addr), prefix, ifindex), m.done()};
+}
+
+namespace {
+Msg fullRouteMsg(uint16_t type, uint16_t flags, uint32_t seq, uint32_t ifindex,
+                 const Ipv4Route& rt, std::string& what) {
+  Msg m(type, flags, seq);
+  rtmsg r{};
+  r.rtm_family = AF_INET;
+  r.rtm_dst_len = rt.prefix;
+  r.rtm_table = RT_TABLE_MAIN;
+  r.rtm_protocol = rt.protocol;
+  r.rtm_scope = rt.scope;
+  r.rtm_type = RTN_UNICAST;
+  m.header(r);
+  what = rt.prefix ? fmt::format("{}/{}", formatIpv4(rt.dst), rt.prefix) : "default";
+  if (rt.prefix) {
+    m.attrVal<uint32_t>(RTA_DST, htonl(rt.dst));
+  }
+  if (rt.gateway) {
+    m.attrVal<uint32_t>(RTA_GATEWAY, htonl(rt.gateway));
+    what += " via " + formatIpv4(rt.gateway);
+  }
+  m.attrVal<uint32_t>(RTA_OIF, ifindex);
+  what += fmt::format(" dev #{}", ifindex);
+  if (rt.prefsrc) {
+    m.attrVal<uint32_t>(RTA_PREFSRC, htonl(rt.prefsrc));
+    what += " src " + formatIpv4(rt.prefsrc);
+  }
+  if (rt.metric) {
+    m.attrVal<uint32_t>(RTA_PRIORITY, rt.metric);
+    what += fmt::format(" metric {}", rt.metric);
+  }
+  return m;
+}
+
+NlRequest dumpMsg(uint16_t type, uint8_t family, size_t headerSize, uint32_t seq,
+                      std::string what) {
+  nlmsghdr h{};
+  h.nlmsg_len = static_cast<uint32_t>(NLMSG_LENGTH(headerSize));
+  h.nlmsg_type = type;
+  h.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+  h.nlmsg_seq = seq;
+  Bytes b(NLMSG_SPACE(headerSize), 0);
+  std::memcpy(b.data(), &h, sizeof h);
+  b[NLMSG_HDRLEN] = family;  // ifa_family / rtm_family: the first byte of both
+  return {std::move(what), std::move(b)};
+}
+}  // namespace
+
+NlRequest routeAddFull(uint32_t seq, uint32_t ifindex, const Ipv4Route& r) {
+  std::string what;
+  Msg m = fullRouteMsg(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, seq, ifindex, r, what);
+  return {"route add " + what, m.done()};
+}
+
+NlRequest routeDelFull(uint32_t seq, uint32_t ifindex, const Ipv4Route& r) {
+  std::string what;
+  Msg m = fullRouteMsg(RTM_DELROUTE, 0, seq, ifindex, r, what);
+  return {"route del " + what, m.done()};
+}
+
+NlRequest addrDump(uint32_t seq) {
+  return dumpMsg(RTM_GETADDR, AF_INET, sizeof(ifaddrmsg), seq, "addr show");
+}
+
+NlRequest routeDump(uint32_t seq) {
+  return dumpMsg(RTM_GETROUTE, AF_INET, sizeof(rtmsg), seq, "route show");
+}
+
 std::optional<uint32_t> parseIpv4(std::string_view s) {
   uint32_t out = 0;
   const char* p = s.data();

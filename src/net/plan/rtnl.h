@@ -41,6 +41,28 @@ NlRequest addrAdd(uint32_t seq, uint32_t ifindex, uint32_t addr, uint8_t prefix)
 NlRequest routeAdd(uint32_t seq, uint32_t ifindex, uint32_t addr, uint8_t prefix, uint32_t src);
 NlRequest routeDel(uint32_t seq, uint32_t ifindex, uint32_t addr, uint8_t prefix);
 
+NlRequest addrDel(uint32_t seq, uint32_t ifindex, uint32_t addr, uint8_t prefix);
+
+// A route as a dump reports it (host order; 0 = attribute absent), moved
+// between links as it is: gateway, source, metric, protocol and scope kept.
+struct Ipv4Route {
+  uint32_t dst = 0;
+  uint8_t prefix = 0;
+  uint32_t gateway = 0;
+  uint32_t prefsrc = 0;
+  uint32_t metric = 0;
+  uint8_t protocol = 3;  // RTPROT_BOOT
+  uint8_t scope = 0;     // RT_SCOPE_UNIVERSE
+  bool operator==(const Ipv4Route&) const = default;
+};
+NlRequest routeAddFull(uint32_t seq, uint32_t ifindex, const Ipv4Route& r);
+NlRequest routeDelFull(uint32_t seq, uint32_t ifindex, const Ipv4Route& r);
+
+// Dumps of every IPv4 address and every main-table IPv4 route (parsed by
+// plan/uplink.h); no ACK flag, the kernel ends a dump with NLMSG_DONE.
+NlRequest addrDump(uint32_t seq);
+NlRequest routeDump(uint32_t seq);
+
 // "a.b.c.d" -> host-order address; nullopt when not a dotted quad.
 std::optional<uint32_t> parseIpv4(std::string_view s);
 std::string formatIpv4(uint32_t addr);

@@ -133,6 +133,12 @@ class Daemon {
   Result mNetworkAttach(const Json& p);
   Result mNetworkDetach(const Json& p);
   Result mNetworkList(const Json& p);
+  // vm.json of a running domain, config.json of a managed one.
+  void saveVifChange(Domain& d);
+  Result attachHaltedVif(Domain& dom, config::Vif vif);
+  Result detachHaltedVif(Domain& dom, const std::string& dev);
+  void releaseLeases(const net::VifPlan& p);  // DHCP leases of a vif that went
+  void appendVifInfo(Json& info);             // xm info: one line per running vif
 
   // --- VNC and guest access (vnc_ops.cc) ---
   // Picks the display of a new domain's VNC server into d.rec.vncPort.

@@ -208,6 +208,7 @@ Result Daemon::mHostInfo(const Json& p) {
   for (const auto& [k, v] : xmInfo(h, opts_, u)) {
     info.push_back(Json::array({k, v}));
   }
+  appendVifInfo(info);  // after xm's own lines (net_vifs.cc)
   return Json{{"info", info}};
 }
 

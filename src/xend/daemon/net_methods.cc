@@ -92,8 +92,55 @@ void Daemon::removeVifXsNodes(int domid, int devid) {
   (void)xs_->rm(fmt::format("/local/domain/{}/device/vif/{}", domid, devid));
 }
 
+void Daemon::saveVifChange(Domain& d) {
+  if (d.running()) {
+    saveRecord(d);
+  }
+  // As xend's managed_config_save after device_create/destroy: the next
+  // `xm start` (also after an xend restart) has the same vifs and MACs.
+  if (d.managed) {
+    if (auto r = persistManaged(d); !r) {
+      event(fmt::format("Domain {}: {}", d.cfg.name, r.error().message));
+    }
+  }
+}
+
+// A halted managed domain: the vif only goes into its stored config, as
+// xend's device_create did for a domain without a domid.
+Result Daemon::attachHaltedVif(Domain& dom, config::Vif vif) {
+  auto& vifs = dom.cfg.vifs;
+  if (static_cast<int>(vifs.size()) >= net::kMaxVifsPerDomain) {
+    return rpcError(kEINVAL, fmt::format("A domain has at most {} vifs.", net::kMaxVifsPerDomain));
+  }
+  if (std::any_of(vifs.begin(), vifs.end(),
+                  [&](const config::Vif& v) { return lower(v.mac) == lower(vif.mac); })) {
+    return rpcError(kEEXIST, fmt::format("MAC {} is already a vif of {}.", vif.mac,
+                                         dom.cfg.name));
+  }
+  int devid = static_cast<int>(vifs.size());
+  vifs.push_back(std::move(vif));
+  saveVifChange(dom);
+  event(fmt::format("Domain {}: vif {} ({}) added to its config.", dom.cfg.name, devid,
+                    vifs.back().mac));
+  return Json{{"devid", devid}, {"ifname", ""}, {"mac", vifs.back().mac}};
+}
+
+Result Daemon::detachHaltedVif(Domain& dom, const std::string& dev) {
+  auto& vifs = dom.cfg.vifs;
+  for (size_t i = 0; i < vifs.size(); ++i) {
+    if (std::to_string(i) == dev || lower(vifs[i].mac) == lower(dev)) {
+      event(fmt::format("Domain {}: vif {} ({}) removed from its config.", dom.cfg.name, i,
+                        vifs[i].mac));
+      vifs.erase(vifs.begin() + static_cast<std::ptrdiff_t>(i));
+      saveVifChange(dom);
+      return Json::object();
+    }
+  }
+  return rpcError(kENOENT, fmt::format("Device {} not connected", dev));
+}
+
 Result Daemon::mNetworkAttach(const Json& p) {
-  auto d = checkedLookupRunning(p, {"dom", "spec"});
+  auto d = checkedLookup(p, {"dom", "spec"});
   if (!d) {
     return unexpected(d.error());
   }
@@ -108,6 +155,12 @@ Result Daemon::mNetworkAttach(const Json& p) {
   }
   if (vif->mac.empty()) {
     vif->mac = config::randomMac(*rng_);
+  }
+  if (!dom.running() && dom.managed) {
+    return attachHaltedVif(dom, std::move(*vif));
+  }
+  if (!dom.running() || !dom.vm) {
+    return rpcError(kEINVAL, fmt::format("Domain '{}' is not running.", dom.cfg.name));
   }
   auto plans = loadVifPlans(dom.runDir);
   if (static_cast<int>(plans.size()) >= net::kMaxVifsPerDomain) {
@@ -162,14 +215,14 @@ Result Daemon::mNetworkAttach(const Json& p) {
   }
   writeVifXsNodes(dom, *plan);
   dom.cfg.vifs.push_back(*vif);
-  saveRecord(dom);
+  saveVifChange(dom);
   event(fmt::format("Domain {}: vif {} ({}, {}) attached.", *dom.domid, devid, plan->ifname,
                     plan->mac));
   return Json{{"devid", devid}, {"ifname", plan->ifname}, {"mac", plan->mac}};
 }
 
 Result Daemon::mNetworkDetach(const Json& p) {
-  auto d = checkedLookupRunning(p, {"dom", "dev", "force"});
+  auto d = checkedLookup(p, {"dom", "dev", "force"});
   if (!d) {
     return unexpected(d.error());
   }
@@ -181,6 +234,12 @@ Result Daemon::mNetworkDetach(const Json& p) {
   auto force = paramBool(p, "force", false);
   if (!force) {
     return unexpected(force.error());
+  }
+  if (!dom.running() && dom.managed) {
+    return detachHaltedVif(dom, *dev);
+  }
+  if (!dom.running() || !dom.vm) {
+    return rpcError(kEINVAL, fmt::format("Domain '{}' is not running.", dom.cfg.name));
   }
   auto plans = loadVifPlans(dom.runDir);
   auto it = std::find_if(plans.begin(), plans.end(), [&](const net::VifPlan& q) {
@@ -209,6 +268,7 @@ Result Daemon::mNetworkDetach(const Json& p) {
       event(fmt::format("Domain {}: {}", *dom.domid, problem));
     }
   }
+  releaseLeases(plan);
   plans.erase(std::find_if(plans.begin(), plans.end(),
                            [&](const net::VifPlan& q) { return q.devid == plan.devid; }));
   (void)saveVifPlans(dom.runDir, plans);
@@ -217,7 +277,7 @@ Result Daemon::mNetworkDetach(const Json& p) {
   vifs.erase(std::remove_if(vifs.begin(), vifs.end(),
                             [&](const config::Vif& v) { return lower(v.mac) == lower(plan.mac); }),
              vifs.end());
-  saveRecord(dom);
+  saveVifChange(dom);
   event(fmt::format("Domain {}: vif {} ({}) detached.", *dom.domid, plan.devid, plan.ifname));
   return Json::object();
 }

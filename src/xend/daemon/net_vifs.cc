@@ -15,6 +15,7 @@
 #include "net/plan/mac.h"
 #include "net/plan/rtnl.h"
 #include "net/plan/vif_json.h"
+#include "net/plan/vif_report.h"
 #include "xend/daemon/daemon.h"
 #include "xend/vm/vm_record.h"
 
@@ -188,9 +189,37 @@ void Daemon::unplugVifs(int domid, const std::string& runDir) {
     for (const auto& problem : net::unplugVif(*nl, p)) {
       event(fmt::format("Domain {}: {}", domid, problem));
     }
+    releaseLeases(p);
   }
   std::error_code ec;
   std::filesystem::remove(netFile(runDir), ec);
+}
+
+void Daemon::releaseLeases(const net::VifPlan& p) {
+  for (const auto& problem : net::releaseDhcpLeases(hostPlan(opts_), opts_.runPath, p)) {
+    event(fmt::format("Domain {}: {}", p.domid, problem));
+  }
+}
+
+void Daemon::appendVifInfo(Json& info) {
+  std::vector<net::VifInfoRow> rows;
+  for (const auto& [k, d] : domains_) {
+    if (!d->running()) {
+      continue;
+    }
+    for (const auto& plan : loadVifPlans(d->runDir)) {
+      net::VifInfoRow row{d->cfg.name, plan, ""};
+      for (const auto& v : d->cfg.vifs) {
+        if (v.rate && net::parseMacBytes(v.mac) == net::parseMacBytes(plan.mac)) {
+          row.rate = v.rate->spec;
+        }
+      }
+      rows.push_back(std::move(row));
+    }
+  }
+  for (const auto& [key, value] : net::vifInfoPairs(std::move(rows))) {
+    info.push_back(Json::array({key, value}));
+  }
 }
 
 }  // namespace xenia::xend

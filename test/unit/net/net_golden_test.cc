@@ -1,6 +1,8 @@
 // Golden plans: golden/<name>.in holds either "vif: <vif spec>" plus
 // "domid=", "bridge=", "script=", "mainip=" fact lines, or "network: <network-
-// script>" plus "link <name> <index>" lines for the interfaces that exist.
+// script>" plus "link <name> <index>" lines for the interfaces that exist and,
+// for transfer=yes, "addr <link> a.b.c.d/p" and "route <link> <dst/p|default>
+// [via gw] [src a] [metric n] [proto n] [scope n]" lines for their state.
 // <name>.out is the rendered plan: netlink request dumps (VLAN bridges are
 // tested here up to the netlink boundary: this kernel has no 802.1Q module),
 // nftables text, tc and script argv. XENIA_REGENERATE=1 rewrites the .out files.
@@ -16,6 +18,7 @@
 #include "config/model/net_spec.h"
 #include "net/plan/host_plan.h"
 #include "net/plan/rtnl.h"
+#include "net/plan/uplink.h"
 #include "net/plan/vif_plan.h"
 
 namespace xenia::net {
@@ -89,7 +92,50 @@ std::string renderVif(const std::map<std::string, std::string>& kv, const std::s
   return out;
 }
 
-std::string renderNetwork(const std::map<std::string, uint32_t>& links, const std::string& text) {
+struct LinkState {
+  std::map<std::string, std::vector<Ipv4Addr>> addrs;
+  std::map<std::string, std::vector<Ipv4Route>> routes;
+};
+
+Ipv4Addr parseCidr(const std::string& s) {
+  size_t slash = s.find('/');
+  return {*parseIpv4(s.substr(0, slash)),
+          static_cast<uint8_t>(slash == std::string::npos ? 32 : std::stoi(s.substr(slash + 1)))};
+}
+
+void parseStateLine(const std::string& line, LinkState& st) {
+  std::istringstream w(line);
+  std::string kind, link, dst;
+  w >> kind >> link >> dst;
+  if (kind == "addr") {
+    st.addrs[link].push_back(parseCidr(dst));
+    return;
+  }
+  Ipv4Route r;
+  if (dst != "default") {
+    auto c = parseCidr(dst);
+    r.dst = c.addr;
+    r.prefix = c.prefix;
+  }
+  std::string k, v;
+  while (w >> k >> v) {
+    if (k == "via") {
+      r.gateway = *parseIpv4(v);
+    } else if (k == "src") {
+      r.prefsrc = *parseIpv4(v);
+    } else if (k == "metric") {
+      r.metric = static_cast<uint32_t>(std::stoul(v));
+    } else if (k == "proto") {
+      r.protocol = static_cast<uint8_t>(std::stoi(v));
+    } else if (k == "scope") {
+      r.scope = static_cast<uint8_t>(std::stoi(v));
+    }
+  }
+  st.routes[link].push_back(r);
+}
+
+std::string renderNetwork(const std::map<std::string, uint32_t>& links, const std::string& text,
+                          const LinkState& st = {}) {
   auto plan = parseNetworkScript(text);
   if (!plan) {
     return "error: " + plan.error() + "\n";
@@ -127,6 +173,17 @@ std::string renderNetwork(const std::map<std::string, uint32_t>& links, const st
       for (const NlRequest& r : *attach) {
         out += dumpRequest(r);
       }
+      if (s.transfer) {
+        auto get = [](const auto& m, const std::string& k) {
+          return m.count(k) ? m.at(k) : typename std::decay_t<decltype(m)>::mapped_type{};
+        };
+        out += "--- transfer\n";
+        for (const NlRequest& r :
+             transferRequests(indexOf(s.netdev), indexOf(s.bridge), get(st.addrs, s.netdev),
+                              get(st.routes, s.netdev), !get(st.addrs, s.bridge).empty())) {
+          out += dumpRequest(r);
+        }
+      }
     } else if (s.kind == HostNetKind::kNat) {
       out += dumpRequest(addrAdd(1, 100, s.address, s.prefix));
       out += "--- nft -f -\n" + natNetworkRuleset(s);
@@ -144,6 +201,7 @@ std::string render(const std::string& in) {
   bool isVif = false, isNet = false;
   std::map<std::string, std::string> kv;
   std::map<std::string, uint32_t> links;
+  LinkState st;
   while (std::getline(lines, line)) {
     if (line.empty() || line[0] == '#') {
       continue;
@@ -162,6 +220,8 @@ std::string render(const std::string& in) {
       uint32_t idx = 0;
       w >> name >> idx;
       links[name] = idx;
+    } else if (line.rfind("addr ", 0) == 0 || line.rfind("route ", 0) == 0) {
+      parseStateLine(line, st);
     } else if (size_t eq = line.find('='); eq != std::string::npos) {
       kv[line.substr(0, eq)] = line.substr(eq + 1);
     }
@@ -170,7 +230,7 @@ std::string render(const std::string& in) {
     return renderVif(kv, vifSpec);
   }
   if (isNet) {
-    return renderNetwork(links, network);
+    return renderNetwork(links, network, st);
   }
   return "error: no 'vif:' or 'network:' line\n";
 }

@@ -2,6 +2,7 @@
 // the event channel and rings, the --long SXP records, malformed answers.
 #include <gtest/gtest.h>
 
+#include "xm/format.h"
 #include "xm/format_network.h"
 
 namespace xenia::xm {
@@ -47,6 +48,23 @@ TEST(NetworkList, Malformed) {
   auto empty = formatNetworkList(xend::Json::array(), false);
   ASSERT_TRUE(empty);
   EXPECT_EQ(*empty, "Idx BE     MAC Addr.     handle state evt-ch tx-/rx-ring-ref BE-path\n");
+}
+
+// xend appends one pair per vif after xm info's own; they print in the
+// same "%-23s: value" layout and leave the lines before them as they were.
+TEST(XmInfo, VifLinesAfterTheHostLines) {
+  auto info = xend::Json::parse(R"([["host", "xenia1"], ["xend_config_format", 4],
+      ["vif3.0", "domain=web bridge=xenbr0 mac=00:16:3e:00:50:02 rate=50MB/s mode=bridge"],
+      ["vif-web-long-name", "domain=web bridge=- mac=00:16:3e:00:50:22 rate=- mode=route"]])");
+  auto got = formatInfo(info, kInfoWidth);
+  ASSERT_TRUE(got) << got.error();
+  EXPECT_EQ(*got,
+            "host                   : xenia1\n"
+            "xend_config_format     : 4\n"
+            "vif3.0                 : domain=web bridge=xenbr0 mac=00:16:3e:00:50:02 "
+            "rate=50MB/s mode=bridge\n"
+            "vif-web-long-name      : domain=web bridge=- mac=00:16:3e:00:50:22 rate=- "
+            "mode=route\n");
 }
 
 }  // namespace
