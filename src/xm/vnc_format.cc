@@ -31,6 +31,9 @@ Expected<std::vector<VncRow>, std::string> vncRowsFromResult(const xend::Json& r
       r.keymap = j["keymap"].get<std::string>();
     }
     r.passwordSet = j.value("password_set", false);
+    if (j.contains("tls") && j["tls"].is_string()) {
+      r.tls = j["tls"].get<std::string>();
+    }
     if (j.contains("password") && j["password"].is_string()) {
       r.password = j["password"].get<std::string>();
     }
@@ -56,9 +59,12 @@ std::string formatVncList(const std::vector<VncRow>& rows) {
       out += fmt::format("{:<40} {:>5} {:>7} {:<21} {}\n", r.name, id, "-", "-", "-");
       continue;
     }
+    std::string auth = r.passwordSet ? "vnc" : "none";
+    if (!r.tls.empty()) {
+      auth += r.tls == "x509verify" ? "+tls-verify" : "+tls";
+    }
     out += fmt::format("{:<40} {:>5} {:>7} {:<21} {}\n", r.name, id,
-                       fmt::format(":{}", *r.port - 5900), vncAddress(r),
-                       r.passwordSet ? "vnc" : "none");
+                       fmt::format(":{}", *r.port - 5900), vncAddress(r), auth);
   }
   return out;
 }

@@ -21,6 +21,7 @@ struct VncRow {
   std::string host;
   std::string keymap;
   bool passwordSet = false;
+  std::string tls;                      // "", "x509", "x509verify" (xend's vnc-tls)
   std::optional<std::string> password;  // only when asked for
 };
 Expected<std::vector<VncRow>, std::string> vncRowsFromResult(const xend::Json& result);
@@ -31,7 +32,9 @@ std::string vncAddress(const VncRow& r);
 // xm vnc-list: a header, then one line per domain:
 //   Name                                        ID Display Address              Auth
 //   web1                                         3      :1 127.0.0.1:5901       vnc
-// A domain without VNC shows "-" for display, address and auth.
+// A domain without VNC shows "-" for display, address and auth. Auth is
+// "none" or "vnc" (password), with "+tls" under xend's vnc-tls and
+// "+tls-verify" when clients need a certificate too.
 std::string formatVncList(const std::vector<VncRow>& rows);
 
 }  // namespace xenia::xm

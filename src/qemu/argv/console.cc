@@ -138,9 +138,19 @@ Status addSerial(Ctx& c, int index, const ChardevSpec& spec, const std::string& 
   return Ok{};
 }
 
-// The host end for serial port `index` whose config spec was "pty".
+// `spec` with the domain's console log, unless it names its own.
+ChardevSpec withConsoleLog(const Ctx& c, ChardevSpec spec) {
+  if (spec.logFile.empty()) {
+    spec.logFile = c.facts.consoleLog;
+  }
+  return spec;
+}
+
+// The host end for serial port `index` whose config spec was "pty". Port 0
+// is the guest's console (ttyS0): it feeds the console log like hvc0.
 ChardevSpec ptyBackend(const Ctx& c, size_t index) {
-  return index < c.facts.serials.size() ? c.facts.serials[index] : ChardevSpec{};
+  ChardevSpec spec = index < c.facts.serials.size() ? c.facts.serials[index] : ChardevSpec{};
+  return index == 0 ? withConsoleLog(c, spec) : spec;
 }
 
 Status buildSerials(Ctx& c) {
@@ -265,7 +275,8 @@ Status buildConsoles(Ctx& c) {
     if (auto s = c.needDevice("virtconsole", "console"); !s) {
       return s;
     }
-    if (auto s = c.addChardev(c.facts.console, "charconsole0", "console"); !s) {
+    if (auto s = c.addChardev(withConsoleLog(c, c.facts.console), "charconsole0", "console");
+        !s) {
       return s;
     }
     c.add("-device", Opts("virtconsole")
@@ -280,7 +291,9 @@ Status buildConsoles(Ctx& c) {
   if (auto s = c.needDevice("virtserialport", "xenstore"); !s) {
     return s;
   }
-  ChardevSpec xs{K::kUnixConnect, c.facts.xenstoreSocket, "", 0};
+  ChardevSpec xs;
+  xs.kind = K::kUnixConnect;
+  xs.path = c.facts.xenstoreSocket;
   if (auto s = c.needSocketPath(xs.path, "xenstore"); !s) {
     return s;
   }

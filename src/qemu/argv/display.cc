@@ -74,6 +74,21 @@ Status addVnc(Ctx& c, const Graphics& g) {
     // sets it with QMP change-vnc-password before the guest runs.
     vnc.onOff("password", true);
   }
+  if (c.facts.vncTls) {
+    // xend's vnc-tls: VeNCrypt with x509 credentials; a password still
+    // applies inside the TLS session (sub-type x509vnc).
+    const VncTlsFacts& tls = *c.facts.vncTls;
+    if (tls.x509Dir.empty()) {
+      return fail(TranslateErrc::kMissingHostFact, "vnc", "No x509 directory for VNC TLS.");
+    }
+    c.add("-object", Opts("tls-creds-x509")
+                         .add("id", "vnctls0")
+                         .add("dir", tls.x509Dir)
+                         .add("endpoint", "server")
+                         .onOff("verify-peer", tls.verifyPeer)
+                         .str());
+    vnc.add("tls-creds", "vnctls0");
+  }
   if (c.sound) {
     vnc.add("audiodev", "audio0");
   }

@@ -89,6 +89,14 @@ struct BootFiles {
   bool operator==(const BootFiles&) const = default;
 };
 
+// TLS for QEMU's VNC server (VeNCrypt, x509): xend-config's vnc-tls,
+// vnc-x509-cert-dir and vnc-x509-verify. xend checked the directory.
+struct VncTlsFacts {
+  std::string x509Dir;      // ca-cert.pem, server-cert.pem, server-key.pem
+  bool verifyPeer = false;  // clients must show a certificate signed by the CA
+  bool operator==(const VncTlsFacts&) const = default;
+};
+
 struct HostFacts {
   std::string qemuBinary = "/usr/bin/qemu-system-x86_64";  // argv[0]
   Accel accel = Accel::kKvm;
@@ -104,10 +112,16 @@ struct HostFacts {
   // Host ends for serial ports whose config spec is "pty", by port index (and
   // for a PV guest's implicit ttyS0). Missing entries mean a pty.
   std::vector<ChardevSpec> serials;
+  // xend's console log (guest-<name>.log). QEMU appends to it what the guest
+  // writes on hvc0 and on serial port 0 when that is a pty, so a kernel that
+  // dies before virtio_console loads still leaves its messages (ttyS0) there.
+  // A backend's own logFile takes precedence. Empty = no log.
+  std::string consoleLog;
 
   std::vector<TapFacts> taps;    // one per vif, same index
   std::vector<DiskFacts> disks;  // by disk index; may be shorter than the disk list
   std::optional<int> vncDisplay; // chosen by xend; absent = from the config
+  std::optional<VncTlsFacts> vncTls;  // absent = plain VNC
   FirmwareFacts firmware;
   std::optional<BootFiles> bootloader;  // required when a PV config names a bootloader
 

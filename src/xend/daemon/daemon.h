@@ -143,6 +143,8 @@ class Daemon {
   // --- VNC and guest access (vnc_ops.cc) ---
   // Picks the display of a new domain's VNC server into d.rec.vncPort.
   Expected<Ok, RpcError> prepareVnc(Domain& d);
+  // xend-config's VNC TLS for the domain's VNC server (none without VNC).
+  std::optional<qemu::VncTlsFacts> vncTls(const Domain& d) const;
   // After the spawn: VNC password (QMP), /tool/vncwatch/<domid> granted.
   Expected<Ok, RpcError> setupGuestAccess(Domain& d, Vm& vm, int domid);
   Json vncInfo(const Domain& d, bool withPassword);

@@ -83,7 +83,7 @@ Expected<qemu::HostFacts, RpcError> Daemon::hostFacts(const Domain& d, int domid
   f.xenstoreSocket = xsGuestSocket(domid);
   f.console.kind = qemu::ChardevSpec::Kind::kUnixListen;
   f.console.path = runDir + "/console.sock";
-  f.console.logFile = d.rec.consoleLog;
+  f.consoleLog = d.rec.consoleLog;
   for (size_t i = 0; i < d.cfg.vifs.size(); ++i) {
     qemu::TapFacts t;
     t.ifname = d.cfg.vifs[i].vifname.empty() ? qemu::tapName(domid, static_cast<int>(i))
@@ -105,6 +105,7 @@ Expected<qemu::HostFacts, RpcError> Daemon::hostFacts(const Domain& d, int domid
   if (d.rec.vncPort) {
     f.vncDisplay = d.rec.vncPort - 5900;  // prepareVnc's choice
   }
+  f.vncTls = vncTls(d);
   f.startPaused = true;
   f.runAs = runAs_;
   return f;

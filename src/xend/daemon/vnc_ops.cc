@@ -6,6 +6,8 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include <sys/stat.h>
+
 #include <set>
 
 #include <fmt/format.h>
@@ -53,12 +55,28 @@ std::string vncwatchPath(int domid) { return fmt::format("/tool/vncwatch/{}", do
 
 }  // namespace
 
+std::optional<qemu::VncTlsFacts> Daemon::vncTls(const Domain& d) const {
+  if (!opts_.vncTls || !vncGraphics(d.cfg)) {
+    return std::nullopt;
+  }
+  return qemu::VncTlsFacts{opts_.vncX509CertDir, opts_.vncX509Verify};
+}
+
 Expected<Ok, RpcError> Daemon::prepareVnc(Domain& d) {
   d.rec.vncPort = 0;
+  d.rec.vncTls.clear();
   const config::Graphics* g = vncGraphics(d.cfg);
   if (!g) {
     return Ok{};
   }
+  auto tls = checkVncTls(opts_, [](const std::string& path) {
+    struct stat st{};
+    return ::stat(path.c_str(), &st) == 0;
+  });
+  if (!tls) {
+    return rpcError(kEINVAL, tls.error());
+  }
+  d.rec.vncTls = !opts_.vncTls ? "" : opts_.vncX509Verify ? "x509verify" : "x509";
   // Ports of domains whose QEMU is just being set up count as taken too.
   std::set<int> taken;
   for (const auto& [k, other] : domains_) {
@@ -112,6 +130,9 @@ Json Daemon::vncInfo(const Domain& d, bool withPassword) {
   j["keymap"] = g->keymap;
   bool hasPassword = g->vncpasswd && !g->vncpasswd->empty();
   j["password_set"] = hasPassword;
+  if (!d.rec.vncTls.empty()) {
+    j["tls"] = d.rec.vncTls;
+  }
   if (withPassword && hasPassword) {
     j["password"] = *g->vncpasswd;
   }

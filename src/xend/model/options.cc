@@ -93,9 +93,16 @@ const std::vector<Spec>& specs() {
        [](XendOptions& o, const std::string& v) { o.vifScript = v; }},
       {"vnc-listen", Kind::kString, "127.0.0.1",
        [](XendOptions& o, const std::string& v) { o.vncListen = v; }},
-      {"vnc-tls", Kind::kString, "0", {}},
-      {"vnc-x509-cert-dir", Kind::kString, "/etc/xen/vnc", {}},
-      {"vnc-x509-verify", Kind::kString, "0", {}},
+      // xend tested these as Python strings, so "(vnc-tls 0)" turned TLS on;
+      // Xenia reads them as booleans and refuses anything else.
+      {"vnc-tls", Kind::kBool, "0",
+       [](XendOptions& o, const std::string& v) { o.vncTls = toBool(v); }},
+      {"vnc-x509-cert-dir", Kind::kString, "/etc/xen/vnc",
+       [](XendOptions& o, const std::string& v) {
+         o.vncX509CertDir = v.find('/') == std::string::npos ? "/etc/xen/" + v : v;
+       }},
+      {"vnc-x509-verify", Kind::kBool, "0",
+       [](XendOptions& o, const std::string& v) { o.vncX509Verify = toBool(v); }},
       {"vncpasswd", Kind::kString, "None",
        [](XendOptions& o, const std::string& v) { o.vncpasswd = v; }},
       {"xen-api-server", Kind::kAny, "((unix))", {}},

@@ -31,6 +31,11 @@ struct XendOptions {
   std::string vncListen = "127.0.0.1";
   std::optional<std::string> vncpasswd;
   std::string keymap;                                      // "" = en-us
+  // (vnc-tls), (vnc-x509-cert-dir), (vnc-x509-verify): VeNCrypt for every
+  // VNC server. A directory without '/' is under /etc/xen, as in xend.
+  bool vncTls = false;
+  std::string vncX509CertDir = "/etc/xen/vnc";
+  bool vncX509Verify = false;
   std::string accel = "auto";                              // (xend-accel auto|kvm|tcg) ours
   std::string qemuBinary = "/usr/bin/qemu-system-x86_64";  // (qemu-binary) ours
   std::string qemuUser = "nobody";                         // (qemu-user) ours; "" = stay root

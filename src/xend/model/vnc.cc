@@ -8,6 +8,7 @@
 #include <utility>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 namespace xenia::xend {
 
@@ -160,6 +161,32 @@ Expected<std::vector<std::string>, std::string> parseKeyCombo(const std::string&
     return unexpected(fmt::format("'{}' presses more than 16 keys at once.", combo));
   }
   return keys;
+}
+
+Expected<Ok, std::string> checkVncTls(const XendOptions& o,
+                                      const std::function<bool(const std::string&)>& exists) {
+  if (!o.vncTls) {
+    return Ok{};
+  }
+  const std::string& dir = o.vncX509CertDir;
+  if (!exists(dir)) {
+    return unexpected(fmt::format("xend-config.sxp (vnc-tls 1): vnc-x509-cert-dir '{}' does "
+                                  "not exist.",
+                                  dir));
+  }
+  std::vector<std::string> missing;
+  for (const char* f : kVncX509Files) {
+    if (!exists(dir + "/" + f)) {
+      missing.push_back(f);
+    }
+  }
+  if (!missing.empty()) {
+    return unexpected(fmt::format("xend-config.sxp (vnc-tls 1): vnc-x509-cert-dir '{}' lacks "
+                                  "{} (VNC TLS needs {}).",
+                                  dir, fmt::join(missing, ", "),
+                                  fmt::join(kVncX509Files, ", ")));
+  }
+  return Ok{};
 }
 
 }  // namespace xenia::xend

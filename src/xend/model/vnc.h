@@ -35,6 +35,17 @@ config::DomainConfig withVncDefaults(const config::DomainConfig& d, const XendOp
 Expected<int, std::string> chooseVncDisplay(const config::Graphics& g,
                                             const std::function<bool(int)>& portFree);
 
+// QEMU's tls-creds-x509 files, as xend-config's vnc-x509-cert-dir must hold
+// them for a server (vnc-tls 1).
+inline constexpr const char* kVncX509Files[] = {"ca-cert.pem", "server-cert.pem",
+                                                "server-key.pem"};
+
+// xend-config's VNC TLS before a domain with VNC starts: the directory must
+// exist and hold kVncX509Files (`exists(path)` is injected). The error names
+// the key and the path, not QEMU's later complaint. Ok when vnc-tls is off.
+Expected<Ok, std::string> checkVncTls(const XendOptions& o,
+                                      const std::function<bool(const std::string&)>& exists);
+
 // "ctrl-alt-f2" -> {"ctrl", "alt", "f2"} (QEMU QKeyCode names, pressed
 // together). Accepts xm-style aliases (del, esc, enter, space, win...)
 // and single characters. Errors name the unknown key.

@@ -5,8 +5,15 @@ VNC authentication (DES, written out here since the stdlib has none).
   rfb.py probe HOST PORT              -> prints "RFB <version> security=<types>"
   rfb.py auth HOST PORT PASSWORD      -> "auth ok WIDTHxHEIGHT NAME" or "auth failed: why"
   rfb.py passwdfile PASSWORD FILE     -> writes a vncpasswd-format file (vncsnapshot -passwd)
+  rfb.py vencrypt HOST PORT CA [PASSWORD [CERT KEY]]
+      -> VeNCrypt (security type 19): picks the server's x509 sub-type, runs
+         the TLS handshake verifying the server against CA (with a client
+         certificate if given), then VNC authentication inside TLS when the
+         sub-type asks for it; prints "tls ok subtypes=A,B WIDTHxHEIGHT NAME"
+         or "tls failed: why"
 """
 import socket
+import ssl
 import struct
 import sys
 
@@ -155,6 +162,58 @@ def authenticate(host, port, password):
         return f"auth ok {width}x{height} {name}"
 
 
+# VeNCrypt sub-types (TLS with x509 certificates): none, VNC auth, plain.
+_X509_NONE, _X509_VNC, _X509_PLAIN = 260, 261, 262
+
+
+def vencrypt(host, port, ca, password="", cert=None, key=None):
+    sock, _, types = handshake(host, port)
+    with sock:
+        if 19 not in types:
+            return f"tls failed: no VeNCrypt offered (types {types})"
+        sock.sendall(bytes([19]))
+        major, minor = _recv(sock, 2)
+        if (major, minor) < (0, 2):
+            return f"tls failed: VeNCrypt {major}.{minor}"
+        sock.sendall(bytes([0, 2]))
+        if _recv(sock, 1)[0] != 0:
+            return "tls failed: server refused VeNCrypt 0.2"
+        n = _recv(sock, 1)[0]
+        subtypes = list(struct.unpack(f">{n}I", _recv(sock, 4 * n)))
+        shown = ",".join(map(str, subtypes))
+        picks = [t for t in subtypes if t in (_X509_NONE, _X509_VNC)]
+        if not picks:
+            return f"tls failed: no x509 sub-type (subtypes {shown})"
+        sock.sendall(struct.pack(">I", picks[0]))
+        if _recv(sock, 1)[0] != 1:
+            return "tls failed: sub-type refused"
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        ctx.check_hostname = False  # the CA is what is tested, not a name
+        ctx.load_verify_locations(ca)
+        if cert:
+            ctx.load_cert_chain(cert, key)
+        try:
+            tls = ctx.wrap_socket(sock)
+        except (ssl.SSLError, OSError) as e:
+            return f"tls failed: {e}"
+        # With TLS 1.3 a refused client certificate shows on the first read.
+        try:
+            with tls:
+                if picks[0] == _X509_VNC:
+                    challenge = _recv(tls, 16)
+                    tls.sendall(vnc_response(password, challenge))
+                why = _security_result(tls)
+                if why is not None:
+                    return f"tls failed: {why}"
+                tls.sendall(bytes([1]))
+                width, height = struct.unpack(">HH", _recv(tls, 4))
+                _recv(tls, 16)
+                name = _recv(tls, struct.unpack(">I", _recv(tls, 4))[0]).decode(errors="replace")
+                return f"tls ok subtypes={shown} {width}x{height} {name}"
+        except (ssl.SSLError, OSError, EOFError) as e:
+            return f"tls failed: {e}"
+
+
 def main(argv):
     if len(argv) >= 4 and argv[1] == "probe":
         sock, version, types = handshake(argv[2], int(argv[3]))
@@ -165,6 +224,10 @@ def main(argv):
         out = authenticate(argv[2], int(argv[3]), argv[4])
         print(out)
         return 0 if out.startswith("auth ok") else 1
+    if len(argv) >= 5 and argv[1] == "vencrypt":
+        out = vencrypt(argv[2], int(argv[3]), argv[4], *argv[5:8])
+        print(out)
+        return 0 if out.startswith("tls ok") else 1
     if len(argv) >= 4 and argv[1] == "passwdfile":
         # vncpasswd's file: the password DES-encrypted with VNC's fixed key
         # (bit-reversed like any VNC key: d3des reads key bits LSB first).

@@ -141,3 +141,56 @@ TEST(KeyCombo, Rejects) {
 
 }  // namespace
 }  // namespace xenia::xend
+
+namespace xenia::xend {
+namespace {
+
+Expected<XendOptions, std::string> loadText(const std::string& text) {
+  auto cfg = config::parseXendConfig(text, "/etc/xen/xend-config.sxp");
+  if (!cfg) {
+    return unexpected(cfg.error().format());
+  }
+  return loadXendOptions(*cfg);
+}
+
+TEST(VncTls, XendConfigKeys) {
+  auto o = loadText("(vnc-tls 1)\n(vnc-x509-cert-dir vnc-certs)\n(vnc-x509-verify yes)\n");
+  ASSERT_TRUE(o.has_value()) << o.error();
+  EXPECT_TRUE(o->vncTls);
+  EXPECT_EQ(o->vncX509CertDir, "/etc/xen/vnc-certs");  // a bare name is under /etc/xen
+  EXPECT_TRUE(o->vncX509Verify);
+  o = loadText("(vnc-tls 0)\n(vnc-x509-cert-dir /srv/pki/vnc)\n");
+  ASSERT_TRUE(o.has_value()) << o.error();
+  EXPECT_FALSE(o->vncTls);  // xend's string test turned this on; Xenia does not
+  EXPECT_EQ(o->vncX509CertDir, "/srv/pki/vnc");
+  EXPECT_FALSE(o->vncX509Verify);
+  auto d = defaultXendOptions();
+  EXPECT_FALSE(d.vncTls);
+  EXPECT_EQ(d.vncX509CertDir, "/etc/xen/vnc");
+  auto bad = loadText("(vnc-tls maybe)\n");
+  ASSERT_FALSE(bad.has_value());
+  EXPECT_NE(bad.error().find("vnc-tls"), std::string::npos) << bad.error();
+}
+
+TEST(VncTls, CertDirChecked) {
+  XendOptions o = defaultXendOptions();
+  o.vncX509CertDir = "/srv/vnc";
+  std::set<std::string> files;
+  auto exists = [&](const std::string& p) { return files.count(p) > 0; };
+  EXPECT_TRUE(checkVncTls(o, exists).has_value());  // vnc-tls off: nothing is looked at
+  o.vncTls = true;
+  auto r = checkVncTls(o, exists);
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error(), "xend-config.sxp (vnc-tls 1): vnc-x509-cert-dir '/srv/vnc' does not exist.");
+  files = {"/srv/vnc", "/srv/vnc/ca-cert.pem"};
+  r = checkVncTls(o, exists);
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error(),
+            "xend-config.sxp (vnc-tls 1): vnc-x509-cert-dir '/srv/vnc' lacks server-cert.pem, "
+            "server-key.pem (VNC TLS needs ca-cert.pem, server-cert.pem, server-key.pem).");
+  files.insert({"/srv/vnc/server-cert.pem", "/srv/vnc/server-key.pem"});
+  EXPECT_TRUE(checkVncTls(o, exists).has_value());
+}
+
+}  // namespace
+}  // namespace xenia::xend

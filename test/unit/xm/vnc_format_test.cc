@@ -27,6 +27,21 @@ TEST(VncFormat, RowsAndTable) {
             "v6                                          12     :10 [::1]:5910            vnc\n");
 }
 
+TEST(VncFormat, TlsInAuth) {
+  auto j = xend::Json::parse(R"({"domains": [
+    {"name": "a", "domid": 1, "host": "0.0.0.0", "port": 5900, "password_set": false,
+     "tls": "x509"},
+    {"name": "b", "domid": 2, "host": "0.0.0.0", "port": 5901, "password_set": true,
+     "tls": "x509verify"}]})");
+  auto rows = vncRowsFromResult(j);
+  ASSERT_TRUE(rows) << rows.error();
+  EXPECT_EQ(formatVncList(*rows),
+            "Name                                        ID Display Address               Auth\n"
+            "a                                            1      :0 0.0.0.0:5900          none+tls\n"
+            "b                                            2      :1 0.0.0.0:5901          "
+            "vnc+tls-verify\n");
+}
+
 TEST(VncFormat, BadAnswers) {
   EXPECT_FALSE(vncRowsFromResult(xend::Json::object()));
   EXPECT_FALSE(vncRowsFromResult(xend::Json::parse(R"({"domains": [{"domid": 1}]})")));
