@@ -10,6 +10,7 @@
 #include "xm/format.h"
 #include "xm/getopt.h"
 #include "xm/handlers.h"
+#include "xm/vnc_viewer.h"
 
 namespace xenia::xm {
 namespace {
@@ -108,11 +109,11 @@ int createOrNew(Ctx& ctx, const Args& args, bool create) {
   if (!o->quiet) {
     ctx.out() << "Started domain " << name << " (id=" << domid << ")\n";
   }
-  if (o->vncviewer) {
-    ctx.err() << "Warning: --vncviewer is not supported; connect a VNC client yourself.\n";
-  }
+  // A viewer that cannot start fails xm, but the domain runs (and a -c
+  // console still attaches and unpauses it); xm vncviewer can try again.
+  int viewerRc = o->vncviewer ? runVncViewer(ctx, name, o->vncviewerAutopass, true) : 0;
   if (!o->console) {
-    return 0;
+    return viewerRc;
   }
   std::function<int()> after;
   if (!o->paused) {
@@ -146,11 +147,11 @@ int cmdStart(Ctx& ctx, const Args& args) {
       (*r)["domid"].get<int64_t>() < 0) {
     return ctx.usageError("Domain '" + dom + "' is not started");
   }
-  if (p->has("", "--vncviewer") || p->has("", "--vncviewer-autopass")) {
-    ctx.err() << "Warning: --vncviewer is not supported; connect a VNC client yourself.\n";
-  }
+  int viewerRc = p->has("", "--vncviewer")
+                     ? runVncViewer(ctx, dom, p->has("", "--vncviewer-autopass"), true)
+                     : 0;
   if (!console) {
-    return 0;
+    return viewerRc;
   }
   std::function<int()> after;
   if (!paused) {

@@ -99,8 +99,10 @@ Expected<CreateOptions, std::string> parseCreateArgs(const std::vector<std::stri
         o.paused = true;
       } else if (k == "-c" || k == "--console_autoconnect") {
         o.console = true;
-      } else if (k == "--vncviewer" || k == "--vncviewer-autopass") {
+      } else if (k == "--vncviewer") {
         o.vncviewer = true;
+      } else if (k == "--vncviewer-autopass") {
+        o.vncviewerAutopass = true;
       }
       // -s/--skipdtd only mattered for XML configs.
     }

@@ -25,7 +25,9 @@ struct CreateOptions {
   bool xmlDryrun = false;
   bool paused = false;
   bool console = false;
-  bool vncviewer = false;
+  bool vncviewer = false;          // --vncviewer: start a viewer once it runs
+  bool vncviewerAutopass = false;  // --vncviewer-autopass: with the password (Xen:
+                                   // only together with --vncviewer)
   std::vector<config::XmOverride> overrides;  // trailing name=value
 };
 

@@ -4,7 +4,8 @@
 # xm vnc-list; a real RFB handshake without and with a password (right and
 # wrong answers to the DES challenge); xend-config's keymap reaches QEMU; a
 # pinned busy vncdisplay is refused; xm send-keys reaches the guest's
-# keyboard; vncsnapshot takes a screenshot of an HVM guest's screen.
+# keyboard; xm create --vncviewer starts the viewer xm vncviewer would;
+# vncsnapshot takes a screenshot of an HVM guest's screen.
 . "$(dirname "$0")/lib.sh"
 XE_XEND_EXTRA_CONFIG="(keymap de)"
 xe_start
@@ -83,6 +84,34 @@ grep -qE "^vnc2 +[0-9]+ +:$((want2 - 5900)) +127\.0\.0\.1:$want2 +vnc$" <<<"$lis
   fail "xm vnc-list has no row for vnc2: $list"
 # xm vncviewer runs $VNCVIEWER with host::port.
 expect_eq "$(VNCVIEWER=echo xm vncviewer vnc1)" "127.0.0.1::$want1" "viewer's argument"
+
+# xm create --vncviewer [--vncviewer-autopass]: the viewer xm vncviewer
+# would run, left running in the background (Xen's daemonize).
+cat >"$XE_TMP/fakeviewer" <<SH
+#!/bin/sh
+# Records its arguments and its stdin, in one step.
+{ echo "args: \$*"; echo "stdin: \$(cat)"; } >"\$XE_VIEWER_OUT.tmp"
+mv "\$XE_VIEWER_OUT.tmp" "\$XE_VIEWER_OUT"
+SH
+chmod +x "$XE_TMP/fakeviewer"
+export VNCVIEWER=$XE_TMP/fakeviewer XE_VIEWER_OUT=$XE_TMP/viewer5.out
+xe_create vnc5 "vfb = ['vnc=1,vncpasswd=pw5']" -- --vncviewer --vncviewer-autopass
+xe_wait_until 20 test -s "$XE_VIEWER_OUT" || fail "xm create --vncviewer started no viewer"
+addr5=$(xm vncviewer --print vnc5)
+expect_eq "$(cat "$XE_VIEWER_OUT")" "args: ${addr5%:*}::${addr5##*:} -autopass
+stdin: pw5" "viewer of xm create --vncviewer --vncviewer-autopass"
+XE_VIEWER_OUT=$XE_TMP/viewer6.out
+xe_create vnc6 "vfb = ['vnc=1,vncpasswd=pw6']" -- --vncviewer
+xe_wait_until 20 test -s "$XE_VIEWER_OUT" || fail "xm create --vncviewer started no viewer"
+addr6=$(xm vncviewer --print vnc6)
+expect_eq "$(cat "$XE_VIEWER_OUT")" "args: ${addr6%:*}::${addr6##*:}
+stdin: " "viewer of xm create --vncviewer (no password passed)"
+# A viewer that cannot run: xm fails and says why; the domain runs.
+VNCVIEWER=$XE_TMP/no-such-viewer expect_error "Cannot run $XE_TMP/no-such-viewer: No such file" \
+  xm create --vncviewer "$(xe_cfg vnc7 "vfb = ['vnc=1']")"
+xe_exists vnc7 || fail "vnc7 is gone after its viewer failed"
+unset VNCVIEWER XE_VIEWER_OUT
+for d in vnc5 vnc6 vnc7; do xm destroy "$d"; done
 
 # A pinned display that is busy is refused, and nothing is left of the attempt.
 expect_error "VNC display $((busy - 5900)) \(port $busy\) is in use" \
