@@ -79,7 +79,7 @@ expect_eq "$(g gxs1 'xenstore-read data/w')" "fired|0" "read after the watch end
 WATCHER=$!
 # The watcher's xenstore-watch outlives its loop; stop both, then clean up.
 stop_watcher() { pkill -P "$WATCHER" 2>/dev/null || true; kill "$WATCHER" 2>/dev/null || true; }
-trap 'rc=$?; stop_watcher; (exit $rc); xe_cleanup' EXIT
+trap 'rc=$?; stop_watcher; set +e; (exit $rc); xe_cleanup' EXIT
 sleep 1
 expect_eq "$(g gxs2 'xenstore-write /tool/vncwatch/$(xenstore-read domid) 10.0.0.2:1')" "|0" \
   "the guest's vnc-advertiser write"
