@@ -144,6 +144,19 @@ std::vector<std::string> imageFiles(const Json& blockList) {
   return files;
 }
 
+// "a (xvda), b (xvdb)" from host.image_users' list KEY.
+std::string namedBy(const Json& r, const char* key) {
+  std::string out;
+  if (!r.contains(key) || !r[key].is_array()) {
+    return out;
+  }
+  for (const auto& e : r[key]) {
+    out += (out.empty() ? "" : ", ") + e.value("domain", std::string("?")) + " (" +
+           e.value("vdev", std::string("?")) + ")";
+  }
+  return out;
+}
+
 }  // namespace
 
 int cmdDeleteImages(Ctx& ctx, const Args& args) {
@@ -177,11 +190,23 @@ int cmdDeleteImages(Ctx& ctx, const Args& args) {
   }
   int rc = 0;
   for (const auto& f : files) {
-    auto users = ctx.call("host.image_users", {{"path", f}});
-    if (users && users->contains("users") && (*users)["users"].is_array() &&
-        !(*users)["users"].empty()) {
-      ctx.error("Image " + f + " is in use by a running domain; it is kept.");
+    auto users = ctx.call("host.image_users", {{"path", f}, {"managed", true}});
+    if (!users) {
+      ctx.error("Image " + f + " is kept: xend cannot say who uses it (" +
+                users.error().message + ").");
       rc = 1;
+      continue;
+    }
+    std::string who = namedBy(*users, "users");
+    if (!who.empty()) {
+      ctx.error("Image " + f + " is in use by running domain(s) " + who + "; it is kept.");
+      rc = 1;
+      continue;
+    }
+    who = namedBy(*users, "managed");
+    if (!who.empty()) {
+      // Not an error: the image still belongs to another domain.
+      ctx.out() << "Image " << f << " is kept: managed domain(s) " << who << " use it.\n";
       continue;
     }
     if (::unlink(f.c_str()) != 0) {

@@ -74,27 +74,46 @@ Expected<Ok, RpcError> Daemon::checkDisksSharing(const Domain& d) {
   return Ok{};
 }
 
+// {"users": running domains' disks on the image} and, with managed=true,
+// {"managed": halted managed domains whose config names it} (what xm delete
+// --remove-images must not remove).
 Result Daemon::mImageUsers(const Json& p) {
-  if (auto c = checkParams(p, {"path"}); !c) {
+  if (auto c = checkParams(p, {"path", "managed"}); !c) {
     return unexpected(c.error());
   }
   auto path = paramString(p, "path");
   if (!path) {
     return unexpected(path.error());
   }
+  auto managed = paramBool(p, "managed", false);
+  if (!managed) {
+    return unexpected(managed.error());
+  }
   config::Disk probe;
   probe.backend = config::DiskBackend::kFile;
   probe.target = *path;
   std::string id = imageIdentity(probe);
+  auto entry = [](const std::string& dom, const config::Disk& k) {
+    return Json{{"domain", dom}, {"vdev", k.vdev},
+                {"mode", std::string(config::diskModeName(k.mode))}};
+  };
   Json users = Json::array();
-  for (const ImageUse& u : runningUses(domains_)) {
-    if (u.image == id) {
-      users.push_back({{"domain", u.domain},
-                       {"vdev", u.vdev},
-                       {"mode", std::string(config::diskModeName(u.mode))}});
+  Json halted = Json::array();
+  for (const auto& [key, d] : domains_) {
+    if (!d->running() && !(*managed && d->managed)) {
+      continue;
+    }
+    for (const auto& disk : d->cfg.disks) {
+      if (!disk.empty() && imageIdentity(disk) == id) {
+        (d->running() ? users : halted).push_back(entry(d->cfg.name, disk));
+      }
     }
   }
-  return Json{{"users", users}};
+  Json r{{"users", users}};
+  if (*managed) {
+    r["managed"] = halted;
+  }
+  return r;
 }
 
 Expected<config::Disk, RpcError> diskFromParams(const Json& p) {

@@ -209,6 +209,9 @@ class Daemon {
   void writeVbdNodes(const Domain& d, const std::string& removedVdev = "");
   // Records a disk change: vm.json of a running domain, config.json of a managed one.
   void saveDiskChange(Domain& d);
+  // Rename-restart: the preserved domain's QEMU lets go of its images and its
+  // disks leave its config, as Xen releases the preserved domain's devices.
+  Expected<Ok, std::string> releasePreservedDisks(Domain& d);
   Result mVnc(const Json& p);
   Result mSendKeys(const Json& p);
 

@@ -181,6 +181,9 @@ void Daemon::restartDomain(Domain& d, bool rename) {
       (void)xs_->write(fmt::format("/local/domain/{}/name", *d.domid), d.cfg.name);
     }
     event(fmt::format("Domain {} kept as {}.", fresh.cfg.name, d.cfg.name));
+    if (auto r = releasePreservedDisks(d); !r) {
+      event(fmt::format("Domain {}: its disks were not released ({}).", d.cfg.name, r.error()));
+    }
     auto id = startDomain(fresh, false);
     if (!id) {
       event(fmt::format("Restarting {} failed: {}", fresh.cfg.name, id.error().message));
