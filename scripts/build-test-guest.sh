@@ -9,7 +9,12 @@
 # needs no download.
 #
 #   scripts/build-test-guest.sh [OUTDIR]
+#
+# XENIA_GUEST_FLAVOUR=amd64 (default cloud-amd64) takes Debian's generic
+# kernel, which has the emulated NICs' drivers (e1000; the cloud kernel has
+# none): bench/net/throughput.sh uses it.
 set -euo pipefail
+flavour=${XENIA_GUEST_FLAVOUR:-cloud-amd64}
 top=$(cd "$(dirname "$0")/.." && pwd)
 out=${1:-$top/build/guest}
 mkdir -p "$out"
@@ -32,16 +37,16 @@ cd "$work"
 debs=$out/deb
 mkdir -p "$debs"
 chmod 0777 "$debs"
-if ! ls "$debs"/linux-image-*-cloud-amd64_*.deb >/dev/null 2>&1; then
+if ! ls "$debs"/linux-image-*-"$flavour"_*.deb >/dev/null 2>&1; then
   # Package lists may be missing or stale on a machine that had nothing to
   # install: update them once when the download fails.
-  (cd "$debs" && rm -f ./*.deb && apt-get download -q linux-image-cloud-amd64 >/dev/null 2>&1) ||
-    { apt-get update -qq && (cd "$debs" && apt-get download -q linux-image-cloud-amd64 >/dev/null 2>&1); }
-  meta=$(ls "$debs"/linux-image-cloud-amd64_*.deb)
+  (cd "$debs" && rm -f ./*.deb && apt-get download -q "linux-image-$flavour" >/dev/null 2>&1) ||
+    { apt-get update -qq && (cd "$debs" && apt-get download -q "linux-image-$flavour" >/dev/null 2>&1); }
+  meta=$(ls "$debs"/linux-image-"$flavour"_*.deb)
   abi=$(dpkg-deb -f "$meta" Depends | sed -E 's/^(linux-image-[^ ,]+).*/\1/')
   (cd "$debs" && apt-get download -q "$abi" >/dev/null 2>&1)
 fi
-dpkg-deb -x "$(ls "$debs"/linux-image-*-cloud-amd64_*.deb | head -1)" kernel
+dpkg-deb -x "$(ls "$debs"/linux-image-*-"$flavour"_*.deb | head -1)" kernel
 kver=$(ls kernel/lib/modules)
 cp "kernel/boot/vmlinuz-$kver" "$out/vmlinuz.tmp"
 
@@ -56,9 +61,10 @@ done
 # preceded by what its .modinfo `depends=` names, so insmod in file order works.
 # virtio_balloon: xm mem-set; pvpanic-mmio/-pci: panics reach QEMU (on_crash);
 # button + evdev: the ACPI power button (xm shutdown); ata_piix + sr_mod +
-# isofs: an HVM guest's IDE CD drive (xm cd-insert/cd-eject).
+# isofs: an HVM guest's IDE CD drive (xm cd-insert/cd-eject); e1000 and
+# vmxnet3: emulated NICs (model=), where the kernel has them.
 wanted="virtio_pci virtio_net virtio_blk virtio_balloon virtio_console virtio_rng
-  pvpanic-mmio pvpanic-pci button evdev ata_piix sr_mod isofs"
+  pvpanic-mmio pvpanic-pci button evdev ata_piix sr_mod isofs e1000 vmxnet3"
 declare -A done_mods=()
 : >"$root/lib/modules/order"
 modinfo_depends() {  # .modinfo is NUL-separated key=value strings
