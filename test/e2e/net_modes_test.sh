@@ -9,6 +9,7 @@
 # - rate=8Mb/s: host->guest TCP throughput (10 MB: a fixed ~0.7 MB start-up
 #   excess skews short transfers) within 20% of 1 MB/s;
 # - script=<custom>: gets Xen's environment, "online" then "offline";
+# - DHCP leases are released (dhcp_release) at network-detach and destroy;
 # - after destroy and xend's stop nothing is left: no tap, route, qdisc,
 #   nftables table of a vif, and no dnsmasq.
 . "$(dirname "$0")/net_lib.sh"
@@ -95,9 +96,22 @@ xe_log "host -> nat1: 10 MB in ${secs}s = ${rate} MB/s (limit 1 MB/s)"
 python3 -c "import sys; r = 10.0 / $secs; sys.exit(0 if 0.8 <= r <= 1.2 else 1)" ||
   fail "throughput ${rate} MB/s is not within 20% of the 1 MB/s limit"
 
+# DHCP leases go with their vif (dhcp_release): a hotplugged NIC's lease at
+# network-detach, the config's vif's lease at destroy.
+leases=$XE_TMP/run/dnsmasq-xennat0.leases
+xm network-attach nat1 mac=00:16:3e:00:60:04 bridge=xennat0 || fail "network-attach to nat1 failed"
+xe_guest nat1 'for i in $(seq 150); do [ -e /sys/class/net/eth2 ] && break; sleep 0.2; done; ip link set eth2 up; udhcpc -i eth2 -n -q -t 10 -s /bin/true 2>/dev/null; echo DHCP-$((1+1))DONE' 'DHCP-2DONE' 60 >/dev/null
+xe_wait_until 10 grep -q "00:16:3e:00:60:04" "$leases" || fail "no lease for the hotplugged NIC"
+xm network-detach nat1 00:16:3e:00:60:04 || fail "network-detach from nat1 failed"
+xe_wait_until 10 bash -c "! grep -q 00:16:3e:00:60:04 '$leases'" ||
+  fail "the detached NIC's lease is still in dnsmasq's lease file: $(cat "$leases")"
+grep -q "00:16:3e:00:60:01" "$leases" || fail "nat1's own lease went with the other NIC"
+
 # Destroy: the custom script goes offline; nothing of either guest is left.
 xm destroy nat1
 xm destroy rt1
+xe_wait_until 10 bash -c "! grep -q 00:16:3e:00:60:01 '$leases'" ||
+  fail "nat1's lease is still in dnsmasq's lease file after destroy: $(cat "$leases")"
 expect_eq "$(tail -1 "$XE_TMP/vif-test.log")" \
   "offline vif=vif$id.1 bridge=lab0 mac=00:16:3e:00:60:02 ip=10.9.9.9 XENBUS_PATH=backend/vif/$id/1" \
   "custom script at destroy"
