@@ -2,8 +2,9 @@
 # Guest access to XenStore (docs/design/consoles-vnc.md): the guest's own
 # static xenstore-* tools over the virtio-serial port org.xenproject.xenstore
 # read, write and watch its /local/domain/<id> (relative paths included);
-# Xen's permissions hold (no reading Domain-0's or another guest's nodes, no
-# writing outside what the toolstack granted); the vnc-advertiser/vncwatch
+# several tools run at once (one port each); Xen's permissions hold (no
+# reading Domain-0's or another guest's nodes, no writing outside what the
+# toolstack granted); the vnc-advertiser/vncwatch
 # flow of ../shared/seeds/001: the guest writes /tool/vncwatch/<domid>, a
 # watcher in domain 0 fires and reads the value.
 . "$(dirname "$0")/lib.sh"
@@ -60,6 +61,16 @@ watch_lines() {
 }
 xe_wait_until 30 watch_lines '[1-9]' ||
   fail "the guest's watch did not register"
+# The watch holds one port; other tools take the next ones (xend gives four).
+expect_eq "$(g gxs1 'xenstore-read domid')" "$id1|0" "a read while the watch runs"
+xe_guest_send gxs1 'xenstore-watch -n 2 data/w2 >/tmp/w2.out 2>&1 &'
+w2_registered() {
+  xe_py guest "$XEND_SOCKET" gxs1 'wc -l </tmp/w2.out | sed s/^/W2-/' 'W2-[1-9]' 10 >/dev/null
+}
+xe_wait_until 30 w2_registered || fail "a second watch did not register beside the first"
+expect_eq "$(g gxs1 'xenstore-write data/w3 x && xenstore-read data/w3')" "x|0" \
+  "a write and a read while two watches run"
+xs write "/local/domain/$id1/data/w2" done  # the second watch's last event
 xs write "/local/domain/$id1/data/w" fired
 xe_wait_until 30 watch_lines 2 ||
   fail "the guest's watch did not fire: $(g gxs1 'cat /tmp/w.out')"

@@ -13,6 +13,7 @@ using K = ChardevSpec::Kind;
 
 constexpr int kMaxSerials = 4;  // COM1-COM4
 constexpr std::string_view kXenstorePort = "org.xenproject.xenstore";
+constexpr int kMaxXenstorePorts = 8;
 
 bool startsWith(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
 
@@ -286,10 +287,17 @@ Status buildConsoles(Ctx& c) {
                          .add("id", "console0")
                          .str());
   }
-  // The guest's XenStore connection: xenstored listens on a per-domain socket
-  // and QEMU connects to it, reconnecting if xenstored restarts.
+  // The guest's XenStore connections: xenstored listens on a per-domain socket
+  // and QEMU connects to it, reconnecting if xenstored restarts. Port 0 keeps
+  // the plain name (what Debian's libxenstore is pointed at); extra ports let
+  // several guest tools run at once.
   if (auto s = c.needDevice("virtserialport", "xenstore"); !s) {
     return s;
+  }
+  if (c.facts.xenstorePorts < 1 || c.facts.xenstorePorts > kMaxXenstorePorts) {
+    return fail(TranslateErrc::kInvalidValue, "xenstore",
+                fmt::format("1 to {} XenStore ports, not {}.", kMaxXenstorePorts,
+                            c.facts.xenstorePorts));
   }
   ChardevSpec xs;
   xs.kind = K::kUnixConnect;
@@ -297,16 +305,21 @@ Status buildConsoles(Ctx& c) {
   if (auto s = c.needSocketPath(xs.path, "xenstore"); !s) {
     return s;
   }
-  if (auto s = c.addChardev(xs, "charxenstore", "xenstore"); !s) {
-    return s;
+  for (int i = 0; i < c.facts.xenstorePorts; ++i) {
+    std::string suffix = i == 0 ? "" : std::to_string(i);
+    std::string chardev = "charxenstore" + suffix;
+    if (auto s = c.addChardev(xs, chardev, "xenstore"); !s) {
+      return s;
+    }
+    c.add("-device", Opts("virtserialport")
+                         .add("bus", "vserial0.0")
+                         .add("nr", 1 + i)
+                         .add("chardev", chardev)
+                         .add("id", "xenstore" + std::to_string(i))
+                         .add("name", i == 0 ? std::string(kXenstorePort)
+                                             : fmt::format("{}.{}", kXenstorePort, i))
+                         .str());
   }
-  c.add("-device", Opts("virtserialport")
-                       .add("bus", "vserial0.0")
-                       .add("nr", 1)
-                       .add("chardev", "charxenstore")
-                       .add("id", "xenstore0")
-                       .add("name", kXenstorePort)
-                       .str());
   if (auto s = buildSerials(c); !s) {
     return s;
   }

@@ -108,6 +108,10 @@ struct HostFacts {
   std::string runDir;          // this domain's private directory
   std::string qmpSocket;       // xend's QMP socket (QEMU listens)
   std::string xenstoreSocket;  // xenstored's socket for this domain (QEMU connects)
+  // virtio-serial ports to that socket, each its own xenstored connection:
+  // org.xenproject.xenstore, then .1, .2 ... The kernel lets one process
+  // open a port at a time, so this many guest tools can run at once.
+  int xenstorePorts = 1;
   ChardevSpec console;         // PV console (hvc0)
   // Host ends for serial ports whose config spec is "pty", by port index (and
   // for a PV guest's implicit ttyS0). Missing entries mean a pty.

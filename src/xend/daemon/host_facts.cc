@@ -81,6 +81,7 @@ Expected<qemu::HostFacts, RpcError> Daemon::hostFacts(const Domain& d, int domid
   f.accel = accel_ == "kvm" ? qemu::Accel::kKvm : qemu::Accel::kTcg;
   f.caps = caps_;
   f.xenstoreSocket = xsGuestSocket(domid);
+  f.xenstorePorts = 4;  // four guest tools at once (e.g. xenstore-watch and others)
   f.console.kind = qemu::ChardevSpec::Kind::kUnixListen;
   f.console.path = runDir + "/console.sock";
   f.consoleLog = d.rec.consoleLog;

@@ -1,13 +1,16 @@
 // VNC and guest access for running domains (docs/design/consoles-vnc.md):
 // the display a new domain gets (bind() probes of the host's TCP ports), its
-// password through QMP, the XenStore grant of /tool/vncwatch/<domid> to the
-// guest, and the RPC methods domain.vnc (xm vncviewer, xm vnc-list) and
-// domain.send_keys (xm send-keys). The policy itself is xend/model/vnc.h.
+// password through QMP, QEMU's access to the domain's xenstored socket, the
+// XenStore grant of /tool/vncwatch/<domid> to the guest, and the RPC methods
+// domain.vnc (xm vncviewer, xm vnc-list) and domain.send_keys (xm
+// send-keys). The policy itself is xend/model/vnc.h.
 #include <netinet/in.h>
+#include <pwd.h>
 #include <sys/socket.h>
 
 #include <sys/stat.h>
 
+#include <filesystem>
 #include <set>
 
 #include <fmt/format.h>
@@ -103,6 +106,19 @@ Expected<Ok, RpcError> Daemon::setupGuestAccess(Domain& d, Vm& vm, int domid) {
                                   {{"protocol", "vnc"}, {"password", *g->vncpasswd}}));
     if (!r) {
       return rpcError(kEIO, "Cannot set the VNC password: " + r.error().message());
+    }
+  }
+  // QEMU runs as the -runas user, but xenstored made the domain's socket for
+  // root (0700 directory): let that user, and no other, connect. QEMU's
+  // chardevs retry every second (reconnect=1), so they get in after this.
+  if (!runAs_.empty()) {
+    std::string sock = xsGuestSocket(domid);
+    std::string dir = std::filesystem::path(sock).parent_path().string();
+    const passwd* pw = ::getpwnam(runAs_.c_str());
+    if (!pw || ::chmod(dir.c_str(), 0711) != 0 ||
+        ::chown(sock.c_str(), pw->pw_uid, pw->pw_gid) != 0) {
+      event(fmt::format("Domain {}: QEMU (user {}) cannot reach {}: the guest has no XenStore.",
+                        domid, runAs_, sock));
     }
   }
   // The vnc-advertiser flow: the guest may write its own node here.

@@ -17,8 +17,13 @@
 
 namespace xenia::xs::guest {
 
-std::string findPort(const std::string& devRoot, const std::string& sysRoot) {
-  std::string link = devRoot + "/virtio-ports/" + kPortName;
+std::string portName(int index) {
+  return index == 0 ? std::string(kPortName) : std::string(kPortName) + "." + std::to_string(index);
+}
+
+std::string findPort(const std::string& devRoot, const std::string& sysRoot,
+                     const std::string& portName) {
+  std::string link = devRoot + "/virtio-ports/" + portName;
   if (::access(link.c_str(), F_OK) == 0) {
     return link;
   }
@@ -34,7 +39,7 @@ std::string findPort(const std::string& devRoot, const std::string& sysRoot) {
     }
     std::ifstream f(sysRoot + "/" + std::string(n) + "/name");
     std::string name;
-    if (std::getline(f, name) && name == kPortName) {
+    if (std::getline(f, name) && name == portName) {
       found = devRoot + "/" + std::string(n);
       break;
     }

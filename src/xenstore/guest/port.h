@@ -9,15 +9,22 @@
 namespace xenia::xs::guest {
 
 inline constexpr const char* kPortName = "org.xenproject.xenstore";
+// xend gives each domain this many ports: kPortName, then kPortName.1 ...
+// (each its own xenstored connection), so as many tools can run at once.
+inline constexpr int kMaxPorts = 8;
 
-// /dev/virtio-ports/org.xenproject.xenstore if present, else /dev/vportNpM
-// whose /sys/class/virtio-ports/vportNpM/name is the port's name; "" if none.
+// Port `index`'s name: kPortName, then "org.xenproject.xenstore.<index>".
+std::string portName(int index);
+
+// /dev/virtio-ports/<name> if present, else /dev/vportNpM whose
+// /sys/class/virtio-ports/vportNpM/name is `name`; "" if none.
 std::string findPort(const std::string& devRoot = "/dev",
-                     const std::string& sysRoot = "/sys/class/virtio-ports");
+                     const std::string& sysRoot = "/sys/class/virtio-ports",
+                     const std::string& name = kPortName);
 
-// The port is one byte stream shared by every process that opens it in turn
-// (the kernel lets one open it at a time), and xenstored's end outlives each
-// of them: a previous tool may have left watches, a transaction, or replies
+// A port is one byte stream shared by every process that opens it in turn
+// (the kernel lets one open it at a time; EBUSY: try the next port), and
+// xenstored's end outlives each of them: a previous tool may have left watches, a transaction, or replies
 // and events nobody read. Sends RESET_WATCHES (which also ends the
 // connection's transactions) and discards everything up to its reply.
 // Returns 0 or an errno value.
