@@ -3,9 +3,9 @@
 // argv suite plus xend's console log (/var/log/xen/console/guest-<case>.log,
 // which QEMU appends to from hvc0 and from serial port 0 when it is a pty)
 // and, when the case says so on a line of its own,
-//   # golden-facts: vnc-tls=DIR [vnc-tls-verify] [xenstore-ports=N]
+//   # golden-facts: vnc-tls=DIR [vnc-tls-verify] [xenstore-ports=N] [early-console]
 // VNC TLS credentials (xend-config's vnc-tls, vnc-x509-cert-dir,
-// vnc-x509-verify) and the number of guest XenStore ports. Kept apart so the ~90 main cases stay as they are.
+// vnc-x509-verify), the number of guest XenStore ports and xenia-early-console. Kept apart so the ~90 main cases stay as they are.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -36,6 +36,8 @@ Expected<Ok, std::string> applyFactsLine(const std::string& text, qemu::HostFact
         facts->vncTls = qemu::VncTlsFacts{w.substr(8), false};
       } else if (w == "vnc-tls-verify" && facts->vncTls) {
         facts->vncTls->verifyPeer = true;
+      } else if (w == "early-console") {
+        facts->earlyConsole = true;
       } else if (w.starts_with("xenstore-ports=")) {
         facts->xenstorePorts = std::stoi(w.substr(15));
       } else {

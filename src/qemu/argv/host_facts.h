@@ -121,6 +121,12 @@ struct HostFacts {
   // dies before virtio_console loads still leaves its messages (ttyS0) there.
   // A backend's own logFile takes precedence. Empty = no log.
   std::string consoleLog;
+  // A PV kernel whose command line puts no console on ttyS0 also gets
+  // earlyprintk=ttyS0 (xend-config xenia-early-console): with console=hvc0
+  // alone, everything it prints before virtio_console loads (a panic over a
+  // missing root, say) would reach no console and so no log. The early
+  // console stops by itself when hvc0 registers. Needs a logged ttyS0.
+  bool earlyConsole = false;
 
   std::vector<TapFacts> taps;    // one per vif, same index
   std::vector<DiskFacts> disks;  // by disk index; may be shorter than the disk list

@@ -40,6 +40,33 @@ bool isRtcDate(std::string_view s) {
   return true;
 }
 
+// HostFacts::earlyConsole: a PV guest whose serial port 0 is the logged pty
+// and whose command line has no early console and no console on ttyS0.
+bool wantsEarlyConsole(const Ctx& c, const std::string& cmdline) {
+  if (c.hvm() || !c.facts.earlyConsole || c.facts.consoleLog.empty()) {
+    return false;
+  }
+  const auto& serial = c.cfg.serial;
+  if (!serial.empty() && serial.front() != "pty") {
+    return false;
+  }
+  size_t pos = 0;
+  while (pos < cmdline.size()) {
+    size_t end = cmdline.find(' ', pos);
+    std::string_view w = std::string_view(cmdline).substr(
+        pos, end == std::string::npos ? std::string::npos : end - pos);
+    if (w.starts_with("earlyprintk") || w.starts_with("earlycon") ||
+        w.starts_with("console=ttyS0")) {
+      return false;
+    }
+    if (end == std::string::npos) {
+      break;
+    }
+    pos = end + 1;
+  }
+  return true;
+}
+
 Status addFirmware(Ctx& c, Opts& machine) {
   const auto& fw = c.facts.firmware;
   if (!c.hvm()) {
@@ -111,6 +138,9 @@ Status addKernel(Ctx& c) {
   c.add("-kernel", kernel);
   if (!ramdisk.empty()) {
     c.add("-initrd", ramdisk);
+  }
+  if (wantsEarlyConsole(c, cmdline)) {
+    cmdline += cmdline.empty() ? "earlyprintk=ttyS0" : " earlyprintk=ttyS0";
   }
   if (!cmdline.empty()) {
     c.add("-append", cmdline);

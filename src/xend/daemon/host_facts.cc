@@ -85,6 +85,7 @@ Expected<qemu::HostFacts, RpcError> Daemon::hostFacts(const Domain& d, int domid
   f.console.kind = qemu::ChardevSpec::Kind::kUnixListen;
   f.console.path = runDir + "/console.sock";
   f.consoleLog = d.rec.consoleLog;
+  f.earlyConsole = opts_.earlyConsole;
   for (size_t i = 0; i < d.cfg.vifs.size(); ++i) {
     qemu::TapFacts t;
     t.ifname = d.cfg.vifs[i].vifname.empty() ? qemu::tapName(domid, static_cast<int>(i))

@@ -147,6 +147,8 @@ const std::vector<Spec>& specs() {
        [](XendOptions& o, const std::string& v) { o.qemuBinary = v; }},
       {"qemu-user", Kind::kString, "nobody",
        [](XendOptions& o, const std::string& v) { o.qemuUser = v; }},
+      {"xenia-early-console", Kind::kBool, "yes",
+       [](XendOptions& o, const std::string& v) { o.earlyConsole = toBool(v); }},
       {"xend-accel", Kind::kString, "auto",
        [](XendOptions& o, const std::string& v) { o.accel = v; }},
       {"xend-auto-path", Kind::kString, "/etc/xen/auto",

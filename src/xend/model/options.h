@@ -36,6 +36,7 @@ struct XendOptions {
   bool vncTls = false;
   std::string vncX509CertDir = "/etc/xen/vnc";
   bool vncX509Verify = false;
+  bool earlyConsole = true;  // (xenia-early-console) ours: HostFacts::earlyConsole
   std::string accel = "auto";                              // (xend-accel auto|kvm|tcg) ours
   std::string qemuBinary = "/usr/bin/qemu-system-x86_64";  // (qemu-binary) ours
   std::string qemuUser = "nobody";                         // (qemu-user) ours; "" = stay root
