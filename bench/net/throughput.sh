@@ -35,30 +35,7 @@ done
 # serial G LINE REGEX TIMEOUT: types LINE on guest G's serial pty, prints
 # the first group of REGEX's first match.
 serial() {
-  python3 - "${pty[$1]}" "$2" "$3" "$4" <<'PY'
-import os, re, sys, time, tty
-path, line, regex, timeout = sys.argv[1], sys.argv[2], sys.argv[3], float(sys.argv[4])
-fd = os.open(path, os.O_RDWR | os.O_NOCTTY | os.O_NONBLOCK)
-tty.setraw(fd)
-os.write(fd, (line + "\n").encode())
-if not regex:
-    # QEMU notices an opened pty only by polling (once a second); closing
-    # at once could lose the line.
-    time.sleep(1.5)
-    sys.exit(0)
-buf, deadline = b"", time.time() + timeout
-while time.time() < deadline:
-    try:
-        buf += os.read(fd, 4096)
-    except BlockingIOError:
-        time.sleep(0.05)
-        continue
-    m = re.search(regex.encode(), buf)
-    if m:
-        print(m.group(1).decode(errors="replace"))
-        sys.exit(0)
-sys.exit(1)
-PY
+  python3 "$XE_TOOLS/serial_cmd.py" "${pty[$1]}" "$2" "$3" "$4"
 }
 for g in a b; do
   for _ in $(seq 120); do

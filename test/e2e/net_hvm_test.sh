@@ -23,25 +23,7 @@ pty=$(xs read "/local/domain/$id/console/tty") || fail "no console/tty for the H
 # serial_cmd LINE REGEX TIMEOUT: types LINE on the guest's serial pty and
 # prints the first group of REGEX's first match.
 serial_cmd() {
-  python3 - "$pty" "$1" "$2" "$3" <<'PY'
-import os, re, sys, time, tty
-path, line, regex, timeout = sys.argv[1], sys.argv[2], sys.argv[3], float(sys.argv[4])
-fd = os.open(path, os.O_RDWR | os.O_NOCTTY | os.O_NONBLOCK)
-tty.setraw(fd)
-os.write(fd, (line + "\n").encode())
-buf, deadline = b"", time.time() + timeout
-while time.time() < deadline:
-    try:
-        buf += os.read(fd, 4096)
-    except BlockingIOError:
-        time.sleep(0.05)
-        continue
-    m = re.search(regex.encode(), buf)
-    if m:
-        print(m.group(1).decode(errors="replace"))
-        sys.exit(0)
-sys.exit(1)
-PY
+  python3 "$XE_TOOLS/serial_cmd.py" "$pty" "$1" "$2" "$3"
 }
 for _ in $(seq 60); do
   serial_cmd 'echo XENIA-PING-$((6*7))' '(XENIA-PING-42)' 3 >/dev/null && break
