@@ -9,6 +9,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <functional>
 
 #include <fmt/format.h>
 
@@ -28,10 +29,8 @@ Expected<Netlink, std::string> Netlink::open() {
   return n;
 }
 
-Expected<Ok, std::string> Netlink::request(const NlRequest& r, int* errnoOut) {
-  if (errnoOut) {
-    *errnoOut = 0;
-  }
+Expected<Ok, std::string> Netlink::exchange(const NlRequest& r, char* buf, size_t size,
+                                            const std::function<bool(const nlmsghdr&)>& take) {
   Bytes b = r.bytes;
   uint32_t seq = nextSeq();
   std::memcpy(b.data() + offsetof(nlmsghdr, nlmsg_seq), &seq, sizeof seq);
@@ -41,13 +40,12 @@ Expected<Ok, std::string> Netlink::request(const NlRequest& r, int* errnoOut) {
                sizeof kernel) < 0) {
     return unexpected(fmt::format("{}: {}", r.what, std::strerror(errno)));
   }
-  alignas(nlmsghdr) char buf[8192];
   for (;;) {
     pollfd p{fd_.get(), POLLIN, 0};
     if (::poll(&p, 1, 5000) <= 0) {
       return unexpected(fmt::format("{}: no answer from the kernel", r.what));
     }
-    ssize_t n = ::recv(fd_.get(), buf, sizeof buf, 0);
+    ssize_t n = ::recv(fd_.get(), buf, size, 0);
     if (n < 0) {
       if (errno == EINTR) {
         continue;
@@ -56,66 +54,67 @@ Expected<Ok, std::string> Netlink::request(const NlRequest& r, int* errnoOut) {
     }
     for (auto* h = reinterpret_cast<nlmsghdr*>(buf); NLMSG_OK(h, static_cast<size_t>(n));
          h = NLMSG_NEXT(h, n)) {
-      if (h->nlmsg_seq != seq || h->nlmsg_type != NLMSG_ERROR) {
-        continue;
-      }
-      const auto* e = static_cast<const nlmsgerr*>(NLMSG_DATA(h));
-      if (e->error == 0) {
+      if (h->nlmsg_seq == seq && !take(*h)) {
         return Ok{};
       }
-      if (errnoOut) {
-        *errnoOut = -e->error;
-      }
-      return unexpected(fmt::format("{}: {}", r.what, std::strerror(-e->error)));
     }
   }
 }
 
+Expected<Ok, std::string> Netlink::request(const NlRequest& r, int* errnoOut) {
+  if (errnoOut) {
+    *errnoOut = 0;
+  }
+  alignas(nlmsghdr) char buf[8192];
+  int err = 0;
+  auto x = exchange(r, buf, sizeof buf, [&](const nlmsghdr& h) {
+    if (h.nlmsg_type != NLMSG_ERROR) {
+      return true;
+    }
+    err = -static_cast<const nlmsgerr*>(NLMSG_DATA(&h))->error;
+    return false;
+  });
+  if (!x) {
+    return x;
+  }
+  if (err == 0) {
+    return Ok{};
+  }
+  if (errnoOut) {
+    *errnoOut = err;
+  }
+  return unexpected(fmt::format("{}: {}", r.what, std::strerror(err)));
+}
+
 Expected<Bytes, std::string> Netlink::dump(const NlRequest& r) {
-  Bytes b = r.bytes;
-  uint32_t seq = nextSeq();
-  std::memcpy(b.data() + offsetof(nlmsghdr, nlmsg_seq), &seq, sizeof seq);
-  sockaddr_nl kernel{};
-  kernel.nl_family = AF_NETLINK;
-  if (::sendto(fd_.get(), b.data(), b.size(), 0, reinterpret_cast<sockaddr*>(&kernel),
-               sizeof kernel) < 0) {
-    return unexpected(fmt::format("{}: {}", r.what, std::strerror(errno)));
-  }
   constexpr size_t kMax = 4 << 20;
-  Bytes out;
   alignas(nlmsghdr) static char buf[65536];  // the kernel fills up to 32 KiB per part
-  for (;;) {
-    pollfd p{fd_.get(), POLLIN, 0};
-    if (::poll(&p, 1, 5000) <= 0) {
-      return unexpected(fmt::format("{}: no answer from the kernel", r.what));
+  Bytes out;
+  std::string fault;
+  auto x = exchange(r, buf, sizeof buf, [&](const nlmsghdr& h) {
+    if (h.nlmsg_type == NLMSG_DONE) {
+      return false;
     }
-    ssize_t n = ::recv(fd_.get(), buf, sizeof buf, 0);
-    if (n < 0) {
-      if (errno == EINTR) {
-        continue;
-      }
-      return unexpected(fmt::format("{}: {}", r.what, std::strerror(errno)));
+    if (h.nlmsg_type == NLMSG_ERROR) {
+      fault = std::strerror(-static_cast<const nlmsgerr*>(NLMSG_DATA(&h))->error);
+      return false;
     }
-    for (auto* h = reinterpret_cast<nlmsghdr*>(buf); NLMSG_OK(h, static_cast<size_t>(n));
-         h = NLMSG_NEXT(h, n)) {
-      if (h->nlmsg_seq != seq) {
-        continue;
-      }
-      if (h->nlmsg_type == NLMSG_DONE) {
-        return out;
-      }
-      if (h->nlmsg_type == NLMSG_ERROR) {
-        const auto* e = static_cast<const nlmsgerr*>(NLMSG_DATA(h));
-        return unexpected(fmt::format("{}: {}", r.what, std::strerror(-e->error)));
-      }
-      if (out.size() + NLMSG_ALIGN(h->nlmsg_len) > kMax) {
-        return unexpected(fmt::format("{}: more than {} bytes", r.what, kMax));
-      }
-      const auto* c = reinterpret_cast<const uint8_t*>(h);
-      out.insert(out.end(), c, c + h->nlmsg_len);
-      out.resize(NLMSG_ALIGN(out.size()), 0);
+    if (out.size() + NLMSG_ALIGN(h.nlmsg_len) > kMax) {
+      fault = fmt::format("more than {} bytes", kMax);
+      return false;
     }
+    const auto* c = reinterpret_cast<const uint8_t*>(&h);
+    out.insert(out.end(), c, c + h.nlmsg_len);
+    out.resize(NLMSG_ALIGN(out.size()), 0);
+    return true;
+  });
+  if (!x) {
+    return unexpected(x.error());
   }
+  if (!fault.empty()) {
+    return unexpected(fmt::format("{}: {}", r.what, fault));
+  }
+  return out;
 }
 
 }  // namespace xenia::net

@@ -2,7 +2,11 @@
 // waits for the kernel's acknowledgement (the errno becomes the error text).
 #pragma once
 
+#include <linux/netlink.h>
+
+#include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "common/expected.h"
@@ -22,6 +26,10 @@ class Netlink {
   uint32_t nextSeq() { return ++seq_; }
 
  private:
+  // Sends r under a fresh sequence number, then hands every reply message of
+  // that sequence (read into buf) to `take` until it returns false.
+  Expected<Ok, std::string> exchange(const NlRequest& r, char* buf, size_t size,
+                                     const std::function<bool(const nlmsghdr&)>& take);
   UniqueFd fd_;
   uint32_t seq_ = 0;
 };
