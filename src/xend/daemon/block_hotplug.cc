@@ -121,52 +121,46 @@ Expected<Ok, std::string> addNodes(Vm& vm, const qemu::DiskHotplug& h) {
 }
 
 Result Daemon::mBlockAttach(const Json& p) {
-  if (auto c = checkParams(p, {"dom", "uname", "dev", "mode", "backend"}); !c) {
-    return unexpected(c.error());
+  auto req = diskRequest(p);
+  if (!req) {
+    return unexpected(req.error());
   }
-  auto disk = diskFromParams(p);
-  if (!disk) {
-    return unexpected(disk.error());
-  }
-  auto dp = lookup(p);
-  if (!dp) {
-    return unexpected(dp.error());
-  }
-  Domain& d = **dp;
-  if (findDisk(d.cfg.disks, disk->vdev) >= 0) {
-    return rpcError(kEEXIST, fmt::format("Device {} is already connected.", disk->vdev));
+  Domain& d = *req->first;
+  const config::Disk& disk = req->second;
+  if (findDisk(d.cfg.disks, disk.vdev) >= 0) {
+    return rpcError(kEEXIST, fmt::format("Device {} is already connected.", disk.vdev));
   }
   if (!d.running()) {
     if (!d.managed) {
       return rpcError(kEINVAL, fmt::format("Domain '{}' is not running.", d.cfg.name));
     }
-    d.cfg.disks.push_back(*disk);  // used at the next start
+    d.cfg.disks.push_back(disk);  // used at the next start
     saveDiskChange(d);
     return Json::object();
   }
   if (!d.vm) {
     return rpcError(kEIO, "The domain's QEMU is not connected.");
   }
-  if (auto r = checkDiskSharing(d, *disk); !r) {
+  if (auto r = checkDiskSharing(d, disk); !r) {
     return unexpected(r.error());
   }
-  auto h = qemu::diskHotplug(d.cfg, *disk, caps_);
+  auto h = qemu::diskHotplug(d.cfg, disk, caps_);
   if (!h) {
     return rpcError(kEINVAL, h.error().message);
   }
   if (auto r = addNodes(*d.vm, *h); !r) {
-    return rpcError(kEIO, fmt::format("Cannot open {}: {}", disk->target, r.error()));
+    return rpcError(kEIO, fmt::format("Cannot open {}: {}", disk.target, r.error()));
   }
   auto r = d.vm->call(qmp::cmd::deviceAdd(h->driver, h->id, nlohmann::json::parse(h->props.dump())));
   if (!r) {
-    deleteNodes(*d.vm, disk->vdev);
-    return rpcError(kEIO, fmt::format("Cannot plug {}: {}", disk->vdev, r.error().message()));
+    deleteNodes(*d.vm, disk.vdev);
+    return rpcError(kEIO, fmt::format("Cannot plug {}: {}", disk.vdev, r.error().message()));
   }
-  d.cfg.disks.push_back(*disk);
+  d.cfg.disks.push_back(disk);
   writeVbdNodes(d);
   saveDiskChange(d);
-  event(fmt::format("Domain {}: attached {} as {} ({}).", d.cfg.name, config::formatUname(*disk),
-                    disk->vdev, config::diskModeName(disk->mode)));
+  event(fmt::format("Domain {}: attached {} as {} ({}).", d.cfg.name, config::formatUname(disk),
+                    disk.vdev, config::diskModeName(disk.mode)));
   return Json::object();
 }
 

@@ -54,21 +54,15 @@ int64_t nodeSize(Vm& vm, const std::string& node) {
 }  // namespace
 
 Result Daemon::mBlockConfigure(const Json& p) {
-  if (auto c = checkParams(p, {"dom", "uname", "dev", "mode", "backend"}); !c) {
-    return unexpected(c.error());
+  auto req = diskRequest(p);
+  if (!req) {
+    return unexpected(req.error());
   }
-  auto disk = diskFromParams(p);
-  if (!disk) {
-    return unexpected(disk.error());
-  }
-  auto dp = lookup(p);
-  if (!dp) {
-    return unexpected(dp.error());
-  }
-  Domain& d = **dp;
-  int idx = findDisk(d.cfg.disks, disk->vdev);
+  Domain& d = *req->first;
+  config::Disk& disk = req->second;
+  int idx = findDisk(d.cfg.disks, disk.vdev);
   if (idx < 0) {
-    return rpcError(kENOENT, fmt::format("Device {} not connected", disk->vdev));
+    return rpcError(kENOENT, fmt::format("Device {} not connected", disk.vdev));
   }
   config::Disk& cur = d.cfg.disks[static_cast<size_t>(idx)];
   if (cur.devtype != config::DiskDevType::kCdrom) {
@@ -76,8 +70,8 @@ Result Daemon::mBlockConfigure(const Json& p) {
                                          "be changed.",
                                          cur.vdev));
   }
-  disk->devtype = config::DiskDevType::kCdrom;
-  disk->mode = config::DiskMode::kRead;  // CD media are read-only
+  disk.devtype = config::DiskDevType::kCdrom;
+  disk.mode = config::DiskMode::kRead;  // CD media are read-only
   if (d.running()) {
     if (!d.vm) {
       return rpcError(kEIO, "The domain's QEMU is not connected.");
@@ -88,11 +82,11 @@ Result Daemon::mBlockConfigure(const Json& p) {
                                            cur.vdev));
     }
     std::optional<qemu::DiskHotplug> media;
-    if (!disk->empty()) {
-      if (auto r = checkDiskSharing(d, *disk); !r) {
+    if (!disk.empty()) {
+      if (auto r = checkDiskSharing(d, disk); !r) {
         return unexpected(r.error());
       }
-      auto h = qemu::cdMedia(d.cfg, *disk, caps_);
+      auto h = qemu::cdMedia(d.cfg, disk, caps_);
       if (!h) {
         return rpcError(kEINVAL, h.error().message);
       }
@@ -105,7 +99,7 @@ Result Daemon::mBlockConfigure(const Json& p) {
       if (auto r = addNodes(*d.vm, *media); !r) {
         cur.target.clear();  // the old media is out already
         saveDiskChange(d);
-        return rpcError(kEIO, fmt::format("Cannot open {}: {}", disk->target, r.error()));
+        return rpcError(kEIO, fmt::format("Cannot open {}: {}", disk.target, r.error()));
       }
       for (const char* step : {"blockdev-open-tray", "blockdev-insert-medium",
                                "blockdev-close-tray"}) {
@@ -114,12 +108,12 @@ Result Daemon::mBlockConfigure(const Json& p) {
           args["node-name"] = media->formatNode;
         }
         if (auto r = qmpOk(d.vm->call(qmp::Command(step, args))); !r) {
-          return rpcError(kEIO, fmt::format("Cannot insert {}: {}", disk->target, r.error()));
+          return rpcError(kEIO, fmt::format("Cannot insert {}: {}", disk.target, r.error()));
         }
       }
     }
   }
-  cur = *disk;
+  cur = disk;
   writeVbdNodes(d);
   saveDiskChange(d);
   event(fmt::format("Domain {}: {} {}.", d.cfg.name, cur.vdev,

@@ -133,6 +133,21 @@ Expected<config::Disk, RpcError> diskFromParams(const Json& p) {
   return *d;
 }
 
+Expected<std::pair<Domain*, config::Disk>, RpcError> Daemon::diskRequest(const Json& p) {
+  if (auto c = checkParams(p, {"dom", "uname", "dev", "mode", "backend"}); !c) {
+    return unexpected(c.error());
+  }
+  auto disk = diskFromParams(p);
+  if (!disk) {
+    return unexpected(disk.error());
+  }
+  auto d = lookup(p);
+  if (!d) {
+    return unexpected(d.error());
+  }
+  return std::pair{*d, std::move(*disk)};
+}
+
 void Daemon::writeVbdNodes(const Domain& d, const std::string& removedVdev) {
   if (!d.running() || !xs_ || !xs_->connected()) {
     return;

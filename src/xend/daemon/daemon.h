@@ -12,6 +12,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/expected.h"
@@ -85,6 +86,9 @@ class Daemon {
                                             std::initializer_list<const char*> known);
   Expected<Domain*, RpcError> checkedLookupRunning(const Json& params,
                                                    std::initializer_list<const char*> known);
+  // block-attach's and block-configure's preamble: only their parameters, the
+  // disk they describe (diskFromParams), then the domain.
+  Expected<std::pair<Domain*, config::Disk>, RpcError> diskRequest(const Json& params);
   Domain* byKey(uint64_t key);
   Domain& addDomain(config::DomainConfig cfg, bool managed);
   void eraseDomain(uint64_t key);
